@@ -1,0 +1,172 @@
+# Makefile - builds Nexus from a fresh clone.
+#
+#   make            guest module, library, CLI            (build/)
+#   make demo       runs examples/counter.js through the CLI
+#   make test       every test: unit, engine conformance, CLI, sanitizers, Node
+#   make bench      performance report (stdout and build/bench.json)
+#   make fuzz       longer fuzzing runs
+#
+# The guest (QuickJS + guest/, compiled to wasm32 and translated to C by
+# wasm2c) is built once and kept out of the edit-compile loop of host code.
+# Third-party and generated files live only under build/.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+B        := build
+QJS      := $(B)/quickjs
+CC       := gcc
+WASM_CC  := clang-14
+WASM2C   := wasm2c
+NODE     := node
+
+# ---- guest: QuickJS + glue -> wasm32-wasi -> wasm2c -> native object --------
+
+WASI_FLAGS  := --target=wasm32-wasi --sysroot=/usr -O2
+WASI_LINK   := -mexec-model=reactor
+QJS_DEFS    := -DCONFIG_VERSION=\"2021-03-27\" -DCONFIG_BIGNUM -D_GNU_SOURCE
+QJS_UNITS   := quickjs libregexp libunicode cutils libbf
+GUEST_UNITS := $(basename $(notdir $(wildcard guest/*.c)))
+GUEST_HDRS  := $(wildcard guest/*.h guest/compat/*.h)
+# 1 MiB shadow stack placed first: overflowing it leaves linear memory and traps
+GUEST_LDFLAGS := -Wl,-z,stack-size=1048576 -Wl,--stack-first -Wl,--strip-debug
+
+GUEST_WASM := $(B)/guest/guest.wasm
+GUEST_C    := $(B)/guest/guest_w2c.c
+GUEST_H    := $(B)/guest/guest_w2c.h
+GUEST_OBJ  := $(B)/guest/guest_w2c.o
+
+$(QJS)/.verified: scripts/fetch-quickjs.sh $(wildcard patches/*.patch)
+	bash scripts/fetch-quickjs.sh $(QJS)
+
+$(B)/guest/qjs/%.o: $(QJS)/.verified guest/compat/engine_compat.h guest/compat/pthread.h
+	@mkdir -p $(@D)
+	$(WASM_CC) $(WASI_FLAGS) -w -Iguest/compat -include guest/compat/engine_compat.h \
+	  -I$(QJS) $(QJS_DEFS) -c $(QJS)/$*.c -o $@
+
+$(B)/guest/obj/%.o: guest/%.c $(GUEST_HDRS) $(QJS)/.verified
+	@mkdir -p $(@D)
+	$(WASM_CC) $(WASI_FLAGS) -std=gnu11 -Wall -Wextra -Werror -Iguest -isystem $(QJS) $(QJS_DEFS) -c $< -o $@
+
+$(B)/guest/prelude.c: guest/prelude.js scripts/embed.sh
+	@mkdir -p $(@D)
+	bash scripts/embed.sh nx_prelude $< > $@
+
+$(B)/guest/obj/prelude.o: $(B)/guest/prelude.c
+	@mkdir -p $(@D)
+	$(WASM_CC) $(WASI_FLAGS) -c $< -o $@
+
+GUEST_WASM_OBJS := $(QJS_UNITS:%=$(B)/guest/qjs/%.o) $(GUEST_UNITS:%=$(B)/guest/obj/%.o) \
+                   $(B)/guest/obj/prelude.o
+
+$(GUEST_WASM): $(GUEST_WASM_OBJS) scripts/check-imports.sh
+	$(WASM_CC) $(WASI_FLAGS) $(WASI_LINK) $(GUEST_WASM_OBJS) -o $@ $(GUEST_LDFLAGS)
+	bash scripts/check-imports.sh $@
+
+$(GUEST_C) $(GUEST_H) &: $(GUEST_WASM)
+	$(WASM2C) $< -n guest -o $(GUEST_C)
+
+# generated code: no -Werror, no sanitizers (its memory is the sandbox's)
+$(GUEST_OBJ): $(GUEST_C)
+	$(CC) -O2 -fPIC -w -c $< -o $@
+
+guest: $(GUEST_OBJ)
+.PHONY: guest
+
+# ---- host library ----------------------------------------------------------------
+
+HOST_CFLAGS := -std=gnu11 -O2 -g -fPIC -D_GNU_SOURCE -Wall -Wextra -Werror \
+               -Iinclude -Isrc -Iguest -I$(B)/guest
+HOST_LIBS   := -lmsgpackc -ljansson -lcrypto -lpthread -lm
+HOST_SRCS   := $(wildcard src/*.c src/*/*.c)
+HOST_HDRS   := $(wildcard include/*.h src/*.h src/*/*.h guest/abi.h)
+HOST_OBJS   := $(HOST_SRCS:src/%.c=$(B)/obj/%.o)
+LIB         := $(B)/libnexus.a
+
+# The build id names this exact guest: bytecode cached on disk by another
+# guest build is never loaded.
+$(B)/guest/guest_id.h: $(GUEST_WASM)
+	echo "#define NX_GUEST_BUILD_ID \"$$(sha256sum $< | cut -c1-16)\"" > $@
+
+$(B)/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(LIB): $(HOST_OBJS) $(GUEST_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# ---- CLI ---------------------------------------------------------------------------
+
+NEXUS := $(B)/nexus
+
+$(NEXUS): cli/*.c cli/*.h $(LIB) $(HOST_HDRS)
+	$(CC) $(HOST_CFLAGS) -Icli $(filter %.c,$^) $(LIB) $(HOST_LIBS) -o $@
+
+all: $(NEXUS)
+.PHONY: all
+
+# ---- tests -------------------------------------------------------------------------
+#
+# Every tests/test_*.c is a cmocka program. They run twice: against the
+# optimised library, and against one built with AddressSanitizer, UBSan and
+# LeakSanitizer (the generated guest code is not instrumented: its memory
+# accesses are the sandbox's own, bounds-checked by guard pages).
+
+TEST_SRCS  := $(wildcard tests/test_*.c)
+TESTS      := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+TEST_FLAGS := -DQUICKJS_TESTS_DIR=\"$(abspath $(QJS))/tests\" -DEXAMPLES_DIR=\"$(abspath examples)\" \
+              -DNEXUS_BIN=\"$(abspath $(NEXUS))\"
+TEST_LIBS  := $(HOST_LIBS) -lcmocka
+
+$(B)/tests/%: tests/%.c $(LIB) $(HOST_HDRS) $(wildcard tests/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(TEST_FLAGS) -Itests $< $(LIB) $(TEST_LIBS) -o $@
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ASAN_OBJS := $(HOST_SRCS:src/%.c=$(B)/asan/obj/%.o)
+ASAN_LIB  := $(B)/asan/libnexus.a
+ASAN_TESTS := $(TEST_SRCS:tests/%.c=$(B)/asan/tests/%)
+
+$(B)/asan/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(ASAN_LIB): $(ASAN_OBJS) $(GUEST_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/asan/tests/%: tests/%.c $(ASAN_LIB) $(HOST_HDRS) $(wildcard tests/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(TEST_FLAGS) -Itests $< $(ASAN_LIB) $(TEST_LIBS) -o $@
+
+export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1:handle_segv=1:allow_user_segv_handler=1:use_sigaltstack=1
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
+
+test-unit: $(TESTS) $(NEXUS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+
+test-asan: $(ASAN_TESTS) $(NEXUS)
+	@set -e; for t in $(ASAN_TESTS); do echo "== $$t (ASan+UBSan)"; $$t; done
+
+test: test-unit test-asan
+.PHONY: test test-unit test-asan
+
+# ---- benchmarks ----------------------------------------------------------------------
+#
+# The native QuickJS the sandbox is compared with: the same sources and
+# defines, compiled by the host compiler at -O2.
+
+NATIVE_QJS_OBJS := $(QJS_UNITS:%=$(B)/native/%.o)
+
+$(B)/native/%.o: $(QJS)/.verified
+	@mkdir -p $(@D)
+	$(CC) -O2 -fPIC -w -I$(QJS) $(QJS_DEFS) -c $(QJS)/$*.c -o $@
+
+$(B)/bench/compute: bench/compute.c $(LIB) $(NATIVE_QJS_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -isystem $(QJS) $< $(NATIVE_QJS_OBJS) $(LIB) $(HOST_LIBS) -o $@
+
+bench: $(B)/bench/compute
+	$(B)/bench/compute bench/compute.js
+.PHONY: bench
