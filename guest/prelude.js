@@ -1,0 +1,251 @@
+// prelude.js - the handler API, built once inside the guest before the
+// snapshot: $state, $emit, $view, $log (and console), $time, $ext, $host.
+// It receives the native functions (guest/api.c) as `nx` and keeps them in
+// this closure only. Then it freezes every built-in the handler can reach.
+// Nothing here is a security boundary: the host re-checks every call.
+(function (nx) {
+  'use strict';
+
+  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  const coded = (code, message) => {
+    const e = new Error(message);
+    e.code = code;
+    return e;
+  };
+  const defineGlobal = (name, value) =>
+    Object.defineProperty(globalThis, name, {
+      value, enumerable: false, writable: false, configurable: false,
+    });
+
+  // ---- $state ---------------------------------------------------------------
+  // Reads of these names return the methods; every other operation
+  // (assignment, delete, `in`, Object.keys) treats a name as a state key.
+  const stateMethods = Object.freeze({
+    get: (key) => nx.stateGet(key),
+    set: (key, value) => { nx.stateSet(key, value); },
+    delete: (key) => { nx.stateDelete(key); },
+    has: (key) => nx.stateHas(key),
+    keys: () => nx.stateKeys(),
+    update: (key, fn) => {
+      if (typeof fn !== 'function')
+        throw coded('INVALID_ARGUMENT', '$state.update needs a function');
+      const next = fn(nx.stateGet(key));
+      nx.stateSet(key, next);
+      return next;
+    },
+  });
+  const noSymbols = (prop) => {
+    if (typeof prop === 'symbol')
+      throw coded('INVALID_ARGUMENT', 'a state key must be a string, not a symbol');
+  };
+  const $state = new Proxy(Object.create(null), {
+    get(target, prop) {
+      if (typeof prop === 'symbol') return undefined;
+      if (hasOwn(stateMethods, prop)) return stateMethods[prop];
+      return nx.stateGet(prop);
+    },
+    set(target, prop, value) { noSymbols(prop); nx.stateSet(prop, value); return true; },
+    deleteProperty(target, prop) { noSymbols(prop); nx.stateDelete(prop); return true; },
+    has(target, prop) { return typeof prop === 'string' && nx.stateHas(prop); },
+    ownKeys() { return nx.stateKeys(); },
+    getOwnPropertyDescriptor(target, prop) {
+      if (typeof prop === 'symbol' || !nx.stateHas(prop)) return undefined;
+      return { value: nx.stateGet(prop), writable: true, enumerable: true, configurable: true };
+    },
+    defineProperty(target, prop, desc) {
+      noSymbols(prop);
+      if (!('value' in desc))
+        throw coded('INVALID_ARGUMENT', 'state keys hold values, not accessors');
+      nx.stateSet(prop, desc.value);
+      return true;
+    },
+    getPrototypeOf() { return null; },
+    setPrototypeOf() { return false; },
+    preventExtensions() { return false; },
+  });
+
+  // ---- $emit ------------------------------------------------------------------
+  const $emit = function emit(name, payload) { nx.emit(name, payload); };
+  $emit.toast = function toast(message, type) {
+    nx.emit('toast', { message: String(message), type: type === undefined ? 'info' : String(type) });
+  };
+  Object.freeze($emit);
+
+  // ---- $view ------------------------------------------------------------------
+  const $view = Object.freeze({
+    setFilter: (componentId, filter) => { nx.view(componentId, 'setFilter', { filter }); },
+    scrollTo: (componentId, position) => { nx.view(componentId, 'scrollTo', { position }); },
+    focus: (componentId) => { nx.view(componentId, 'focus', {}); },
+    // command(componentId, type, args) or command(type, args) for no component
+    command(...a) {
+      if (a.length >= 3) nx.view(a[0], a[1], a[2]);
+      else nx.view(null, a[0], a[1]);
+    },
+  });
+
+  // ---- $log, console, $time ---------------------------------------------------
+  const show = (v) => {
+    if (typeof v === 'string') return v;
+    if (v instanceof Error) return v.name + ': ' + v.message;
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint' || v === undefined)
+      return String(v);
+    try {
+      const s = JSON.stringify(v);
+      return s === undefined ? String(v) : s;
+    } catch (e) {
+      return String(v);
+    }
+  };
+  const logAt = (level) => (...args) => { nx.log(level, args.map(show).join(' ')); };
+  const $log = Object.freeze({ debug: logAt(0), info: logAt(1), warn: logAt(2), error: logAt(3) });
+  const console = Object.freeze({
+    log: $log.info, info: $log.info, warn: $log.warn, error: $log.error, debug: $log.debug,
+  });
+  const $time = Object.freeze({ now: () => nx.now() });
+
+  // ---- $ext ---------------------------------------------------------------------
+  // Access to an unknown extension or method throws at once; the host checks
+  // existence and the ext:NAME capability again on every call.
+  let listing = null;
+  const extensions = () => listing || (listing = nx.extList());
+  const methodsOf = (name) => {
+    const all = extensions();
+    if (!hasOwn(all, name)) throw coded('EXTENSION_NOT_FOUND', `no extension named "${name}"`);
+    return all[name];
+  };
+  const extProxies = Object.create(null);
+  const extension = (name) => extProxies[name] || (extProxies[name] = new Proxy(Object.create(null), {
+    get(target, method) {
+      if (typeof method === 'symbol' || method === 'then') return undefined;
+      if (!methodsOf(name).includes(method))
+        throw coded('METHOD_NOT_FOUND', `extension "${name}" has no method "${method}"`);
+      return (...args) => nx.extCall(name, method, args);
+    },
+    has(target, method) { return methodsOf(name).includes(method); },
+    ownKeys() { return methodsOf(name).slice(); },
+    getOwnPropertyDescriptor(target, method) {
+      if (!methodsOf(name).includes(method)) return undefined;
+      return { value: this.get(target, method), writable: false, enumerable: true, configurable: true };
+    },
+    set() { return false; },
+    defineProperty() { return false; },
+    deleteProperty() { return false; },
+  }));
+  const $ext = new Proxy(Object.create(null), {
+    get(target, name) {
+      if (typeof name === 'symbol' || name === 'then') return undefined;
+      methodsOf(name);
+      return extension(name);
+    },
+    has(target, name) { return typeof name === 'string' && hasOwn(extensions(), name); },
+    ownKeys() { return Object.keys(extensions()); },
+    getOwnPropertyDescriptor(target, name) {
+      if (typeof name === 'symbol' || !hasOwn(extensions(), name)) return undefined;
+      return { value: extension(name), writable: false, enumerable: true, configurable: true };
+    },
+    set() { return false; },
+    defineProperty() { return false; },
+    deleteProperty() { return false; },
+  });
+
+  // ---- $host: custom interfaces registered by the embedder ------------------
+  // $host["acme:billing/quota"].check(args) calls that interface's function.
+  let hostListing = null;
+  const interfaces = () => hostListing || (hostListing = nx.hostList());
+  const hostProxies = Object.create(null);
+  const $host = new Proxy(Object.create(null), {
+    get(target, iface) {
+      if (typeof iface === 'symbol' || iface === 'then') return undefined;
+      if (!hasOwn(interfaces(), iface))
+        throw coded('EXTENSION_NOT_FOUND', `no host interface named "${iface}"`);
+      return hostProxies[iface] || (hostProxies[iface] = new Proxy(Object.create(null), {
+        get(t, fn) {
+          if (typeof fn === 'symbol' || fn === 'then') return undefined;
+          if (!interfaces()[iface].includes(fn))
+            throw coded('METHOD_NOT_FOUND', `host interface "${iface}" has no function "${fn}"`);
+          return (args) => nx.hostCall(iface, fn, args);
+        },
+        has(t, fn) { return interfaces()[iface].includes(fn); },
+        ownKeys() { return interfaces()[iface].slice(); },
+        getOwnPropertyDescriptor(t, fn) {
+          if (!interfaces()[iface].includes(fn)) return undefined;
+          return { value: this.get(t, fn), writable: false, enumerable: true, configurable: true };
+        },
+        set() { return false; },
+      }));
+    },
+    has(target, iface) { return typeof iface === 'string' && hasOwn(interfaces(), iface); },
+    ownKeys() { return Object.keys(interfaces()); },
+    getOwnPropertyDescriptor(target, iface) {
+      if (typeof iface === 'symbol' || !hasOwn(interfaces(), iface)) return undefined;
+      return { value: this.get(target, iface), writable: false, enumerable: true, configurable: true };
+    },
+    set() { return false; },
+  });
+
+  defineGlobal('$state', $state);
+  defineGlobal('$emit', $emit);
+  defineGlobal('$view', $view);
+  defineGlobal('$log', $log);
+  defineGlobal('$time', $time);
+  defineGlobal('$ext', $ext);
+  defineGlobal('$host', $host);
+  Object.defineProperty(globalThis, 'console', {
+    value: console, enumerable: false, writable: true, configurable: true,
+  });
+
+  // ---- lockdown -------------------------------------------------------------
+  // Data properties that ordinary code overrides on its own objects (a class
+  // setting this.name, an object defining toString) become accessors whose
+  // setter defines an own property on the receiver, so freezing the
+  // prototypes does not break that code (the "override mistake").
+  const overridable = [
+    [Object.prototype, ['constructor', 'toString', 'valueOf', 'toLocaleString']],
+    [Function.prototype, ['constructor', 'toString']],
+    [Error.prototype, ['constructor', 'name', 'message', 'toString']],
+    [Array.prototype, ['constructor', 'toString']],
+  ];
+  for (const [proto, names] of overridable) {
+    for (const name of names) {
+      const desc = Object.getOwnPropertyDescriptor(proto, name);
+      if (!desc || !('value' in desc)) continue;
+      const value = desc.value;
+      Object.defineProperty(proto, name, {
+        get() { return value; },
+        set(v) {
+          if (this === proto)
+            throw new TypeError(`built-in ${name} cannot be replaced`);
+          Object.defineProperty(this, name, { value: v, writable: true, enumerable: true, configurable: true });
+        },
+        enumerable: desc.enumerable,
+        configurable: false,
+      });
+    }
+  }
+
+  // Every intrinsic a handler can reach: the globals, plus prototypes that
+  // are only reachable through instances.
+  const roots = [globalThis];
+  const samples = [
+    function* () {}, async function () {}, async function* () {},
+    [][Symbol.iterator](), new Map().entries(), new Set().values(),
+    ''[Symbol.iterator](), /x/[Symbol.matchAll](''), (function* () {})(),
+    (async function* () {})(), Object.getPrototypeOf(Int8Array),
+  ];
+  for (const s of samples) roots.push(s, Object.getPrototypeOf(s));
+  // the API proxies are not plain data: never walk or freeze them
+  const seen = new Set([$state, $ext, $host]);
+  const freeze = (obj) => {
+    if ((typeof obj !== 'object' && typeof obj !== 'function') || obj === null || seen.has(obj)) return;
+    seen.add(obj);
+    if (obj !== globalThis) Object.freeze(obj);
+    freeze(Object.getPrototypeOf(obj));
+    for (const key of Reflect.ownKeys(obj)) {
+      const desc = Object.getOwnPropertyDescriptor(obj, key);
+      if ('value' in desc) freeze(desc.value);
+      else { freeze(desc.get); freeze(desc.set); }
+    }
+  };
+  roots.forEach(freeze);
+  // Built-in globals keep their bindings; $-APIs are non-writable.
+})
