@@ -1,0 +1,292 @@
+/* thread.c - per-thread sandbox state, the trap boundary, the fault and
+ * deadline signal handlers, and the per-thread deadline timer (thread.h). */
+#include "sandbox/thread.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "wasm-rt.h"
+
+#define ALT_STACK_BYTES (256 * 1024)
+/* A stack overflow faults just below the stack's lowest usable address; a
+ * large frame may jump further, so accept faults this far below it. */
+#define STACK_FAULT_WINDOW (1024 * 1024)
+
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+
+/* initial-exec: reading it from a signal handler must never allocate */
+static __thread nx_thread_t *tls_thread __attribute__((tls_model("initial-exec")));
+
+static pthread_key_t g_thread_key;
+static pthread_once_t g_key_once = PTHREAD_ONCE_INIT;
+static pthread_once_t g_signals_once = PTHREAD_ONCE_INIT;
+static int g_signals_ok;
+static struct sigaction g_prev_segv, g_prev_bus;
+
+static int deadline_signal(void) { return SIGRTMIN + 3; }
+
+/* ---- signal handlers ------------------------------------------------------- */
+
+static void chain(int sig, siginfo_t *si, void *uc, const struct sigaction *prev)
+{
+    if (prev->sa_flags & SA_SIGINFO) {
+        if (prev->sa_sigaction) {
+            prev->sa_sigaction(sig, si, uc);
+            return;
+        }
+    } else if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
+        prev->sa_handler(sig);
+        return;
+    }
+    /* nobody else wanted it: restore the default; the fault repeats and
+     * ends the process the usual way */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(sig, &dfl, NULL);
+}
+
+static bool is_guest_fault(const nx_thread_t *t, uintptr_t addr)
+{
+    if (!t || !t->in_guest || !t->trap_target)
+        return false;
+    return addr >= (uintptr_t)t->guard_lo && addr < (uintptr_t)t->guard_hi;
+}
+
+static bool is_stack_overflow(const nx_thread_t *t, uintptr_t addr)
+{
+    if (!t || !t->in_guest || !t->trap_target || !t->stack_lo)
+        return false;
+    return addr < t->stack_lo + 4096 && addr + STACK_FAULT_WINDOW >= t->stack_lo;
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+    nx_thread_t *t = tls_thread;
+    uintptr_t addr = (uintptr_t)si->si_addr;
+    if (is_guest_fault(t, addr))
+        siglongjmp(*t->trap_target, WASM_RT_TRAP_OOB);
+    if (is_stack_overflow(t, addr))
+        siglongjmp(*t->trap_target, WASM_RT_TRAP_EXHAUSTION);
+    chain(sig, si, uc, sig == SIGBUS ? &g_prev_bus : &g_prev_segv);
+}
+
+static void on_deadline(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig; (void)si; (void)uc;
+    nx_thread_t *t = tls_thread;
+    if (!t || !t->armed)
+        return;
+    if (++t->expirations == 1) {
+        /* graceful: QuickJS's interrupt handler polls this flag */
+        if (t->interrupt_flag)
+            *t->interrupt_flag = 1;
+        return;
+    }
+    if (t->in_guest && t->trap_target)
+        siglongjmp(*t->trap_target, NX_TRAP_DEADLINE);
+    t->stop_pending = 1; /* inside a host import: stop when it returns */
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    /* SA_NODEFER: leaving a handler by siglongjmp must not leave the signal
+     * blocked, and it lets the boundary skip saving the signal mask. */
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sa.sa_sigaction = on_fault;
+    if (sigaction(SIGSEGV, &sa, &g_prev_segv) || sigaction(SIGBUS, &sa, &g_prev_bus))
+        return;
+    sa.sa_flags |= SA_RESTART;
+    sa.sa_sigaction = on_deadline;
+    if (sigaction(deadline_signal(), &sa, NULL))
+        return;
+    g_signals_ok = 1;
+}
+
+int nx_signals_install(void)
+{
+    pthread_once(&g_signals_once, install_signals);
+    return g_signals_ok ? 0 : -1;
+}
+
+/* ---- per-thread state ---------------------------------------------------------- */
+
+static void thread_destroy(void *p)
+{
+    nx_thread_t *t = p;
+    if (t->has_timer)
+        timer_delete(t->timer);
+    if (t->alt_stack) {
+        stack_t off = { .ss_flags = SS_DISABLE };
+        sigaltstack(&off, NULL);
+        munmap(t->alt_stack, t->alt_stack_size);
+    }
+    if (tls_thread == t)
+        tls_thread = NULL;
+    free(t);
+}
+
+static void make_key(void) { pthread_key_create(&g_thread_key, thread_destroy); }
+
+static void find_stack(nx_thread_t *t)
+{
+    pthread_attr_t attr;
+    void *addr;
+    size_t size;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0)
+        return;
+    if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+        t->stack_lo = (uintptr_t)addr;
+        t->stack_hi = (uintptr_t)addr + size;
+    }
+    pthread_attr_destroy(&attr);
+}
+
+/* Handlers run on an alternate stack (a stack overflow leaves none). Keep
+ * one the thread already has (AddressSanitizer, a runtime's own). */
+static int ensure_alt_stack(nx_thread_t *t)
+{
+    stack_t cur;
+    if (sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE) && cur.ss_size >= 64 * 1024)
+        return 0;
+    void *mem = mmap(NULL, ALT_STACK_BYTES, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED)
+        return -1;
+    stack_t ss = { .ss_sp = mem, .ss_size = ALT_STACK_BYTES, .ss_flags = 0 };
+    if (sigaltstack(&ss, NULL) != 0) {
+        munmap(mem, ALT_STACK_BYTES);
+        return -1;
+    }
+    t->alt_stack = mem;
+    t->alt_stack_size = ALT_STACK_BYTES;
+    return 0;
+}
+
+static int create_timer(nx_thread_t *t)
+{
+    struct sigevent sev;
+    memset(&sev, 0, sizeof sev);
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = deadline_signal();
+    sev.sigev_notify_thread_id = gettid();
+    if (timer_create(CLOCK_MONOTONIC, &sev, &t->timer) != 0)
+        return -1;
+    t->has_timer = true;
+    return 0;
+}
+
+nx_thread_t *nx_thread_current(void) { return tls_thread; }
+
+nx_thread_t *nx_thread_get(void)
+{
+    nx_thread_t *t = tls_thread;
+    if (t)
+        return t;
+    if (nx_signals_install() != 0)
+        return NULL;
+    pthread_once(&g_key_once, make_key);
+    t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    find_stack(t);
+    if (ensure_alt_stack(t) != 0 || create_timer(t) != 0 ||
+        pthread_setspecific(g_thread_key, t) != 0) {
+        thread_destroy(t);
+        return NULL;
+    }
+    tls_thread = t;
+    return t;
+}
+
+/* ---- the trap boundary ------------------------------------------------------------ */
+
+int nx_thread_call(nx_thread_t *t, nx_guest_entry_fn fn, void *guest, uint32_t arg,
+                   const uint8_t *guard_lo, const uint8_t *guard_hi, uint32_t *ret)
+{
+    sigjmp_buf boundary;
+    sigjmp_buf *volatile outer = t->trap_target;
+    t->guard_lo = guard_lo;
+    t->guard_hi = guard_hi;
+    /* no mask saving: handlers use SA_NODEFER, so a trap leaves the mask
+     * as it was, and the fast path makes no system call */
+    int code = sigsetjmp(boundary, 0);
+    if (code == 0) {
+        t->trap_target = &boundary;
+        t->in_guest = 1;
+        *ret = fn(guest, arg);
+        t->in_guest = 0;
+        t->trap_target = outer;
+        return 0;
+    }
+    t->in_guest = 0;
+    t->stop_pending = 0;
+    t->trap_target = outer;
+    return code;
+}
+
+void nx_thread_leave_host(nx_thread_t *t)
+{
+    t->in_guest = 1;
+    if (t->stop_pending) {
+        t->stop_pending = 0;
+        siglongjmp(*t->trap_target, NX_TRAP_DEADLINE);
+    }
+}
+
+/* Called by the generated code (through wasm_rt_trap) on any trap. */
+void nx_thread_trap(int code)
+{
+    nx_thread_t *t = tls_thread;
+    if (t && t->trap_target) {
+        t->in_guest = 0;
+        siglongjmp(*t->trap_target, code);
+    }
+    abort(); /* a trap outside any boundary is a bug in Nexus */
+}
+
+/* ---- deadlines ------------------------------------------------------------------------ */
+
+static struct timespec ms_to_timespec(uint32_t ms)
+{
+    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+    if (ts.tv_sec == 0 && ts.tv_nsec == 0)
+        ts.tv_nsec = 1; /* zero would disarm */
+    return ts;
+}
+
+int nx_deadline_arm(nx_thread_t *t, uint32_t timeout_ms, uint32_t grace_ms,
+                    volatile uint32_t *interrupt_flag)
+{
+    t->interrupt_flag = interrupt_flag;
+    t->expirations = 0;
+    t->stop_pending = 0;
+    t->armed = 1;
+    struct itimerspec its = { .it_value = ms_to_timespec(timeout_ms),
+                              .it_interval = ms_to_timespec(grace_ms) };
+    if (timer_settime(t->timer, 0, &its, NULL) != 0) {
+        t->armed = 0;
+        return -1;
+    }
+    return 0;
+}
+
+bool nx_deadline_disarm(nx_thread_t *t)
+{
+    t->armed = 0;
+    struct itimerspec off;
+    memset(&off, 0, sizeof off);
+    timer_settime(t->timer, 0, &off, NULL);
+    t->interrupt_flag = NULL;
+    t->stop_pending = 0;
+    return t->expirations > 0;
+}

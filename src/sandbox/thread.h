@@ -1,0 +1,74 @@
+/* thread.h - what every thread that runs guest code carries, and the two
+ * signal handlers that read it.
+ *
+ * Guest code runs on the caller's own thread. While it runs, a fault on a
+ * guard page of the instance's memory or on the thread's stack guard turns
+ * into a trap (a siglongjmp back to nx_thread_call's boundary); any other
+ * fault is passed on to whatever handled it before (the default crash,
+ * AddressSanitizer, a debugger). The deadline signal first raises the
+ * guest's interrupt flag and, if the guest is still running a grace period
+ * later, traps out of it - but never from inside a host import: a stop that
+ * arrives there waits until the import returns.
+ */
+#ifndef NEXUS_SANDBOX_THREAD_H
+#define NEXUS_SANDBOX_THREAD_H
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Trap codes: wasm_rt_trap_t values, plus the deadline's own. */
+#define NX_TRAP_DEADLINE 0x100
+
+typedef struct nx_thread {
+    sigjmp_buf *trap_target;             /* boundary a trap jumps to */
+    volatile sig_atomic_t in_guest;      /* guest code running (not an import) */
+    volatile sig_atomic_t stop_pending;  /* hard stop waiting for an import */
+    volatile sig_atomic_t armed;         /* a deadline is set */
+    volatile sig_atomic_t expirations;   /* deadline signals since arming */
+    volatile uint32_t *interrupt_flag;   /* the guest's flag, in its memory */
+    const uint8_t *guard_lo, *guard_hi;  /* running instance's reservation */
+    uintptr_t stack_lo, stack_hi;        /* this thread's native stack */
+    bool memory_cap_hit;                 /* a memory.grow was refused */
+    bool has_timer;
+    timer_t timer;
+    void *alt_stack;
+    size_t alt_stack_size;
+} nx_thread_t;
+
+/* This thread's state, set up on first use (alternate signal stack, stack
+ * bounds, deadline timer). NULL if that failed. */
+nx_thread_t *nx_thread_get(void);
+/* This thread's state if it has any, without setting it up. */
+nx_thread_t *nx_thread_current(void);
+
+/* Jumps to the current boundary with code (wasm_rt_trap lands here). */
+void nx_thread_trap(int code) __attribute__((noreturn));
+
+/* Installs the process-wide signal handlers once. Returns 0 or -1. */
+int nx_signals_install(void);
+
+/* Guest-code entry points have this shape once wrapped (see instance.c). */
+typedef uint32_t (*nx_guest_entry_fn)(void *guest, uint32_t arg);
+
+/* Calls fn(guest, arg) inside the trap boundary of thread t, with
+ * [guard_lo, guard_hi) as the instance's memory reservation. Returns 0 and
+ * sets *ret, or returns the trap code. */
+int nx_thread_call(nx_thread_t *t, nx_guest_entry_fn fn, void *guest, uint32_t arg,
+                   const uint8_t *guard_lo, const uint8_t *guard_hi, uint32_t *ret);
+
+/* Host imports bracket their work with these, so that a deadline stop never
+ * lands inside host code. */
+static inline void nx_thread_enter_host(nx_thread_t *t) { t->in_guest = 0; }
+void nx_thread_leave_host(nx_thread_t *t);
+
+/* Arms the deadline: after timeout_ms the guest's interrupt flag is raised;
+ * grace_ms later, a guest still running is trapped out (NX_TRAP_DEADLINE). */
+int nx_deadline_arm(nx_thread_t *t, uint32_t timeout_ms, uint32_t grace_ms,
+                    volatile uint32_t *interrupt_flag);
+/* Disarms it; returns true if the deadline had passed. */
+bool nx_deadline_disarm(nx_thread_t *t);
+
+#endif
