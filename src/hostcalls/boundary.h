@@ -1,0 +1,60 @@
+/* boundary.h - what every host call does at the import boundary: leave
+ * guest mode (so a deadline stop waits), find the execution, count the call
+ * against its limit, validate every (pointer, length) and byte string the
+ * guest passes, and write the reply (or an error message) back.
+ *
+ * A host call returns to the guest a length >= 0 (reply bytes in the reply
+ * buffer, or parked for reply_read when larger) or -code on failure, with a
+ * MessagePack string message in the reply buffer (guest/abi.h).
+ */
+#ifndef NEXUS_HOSTCALLS_BOUNDARY_H
+#define NEXUS_HOSTCALLS_BOUNDARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exec.h"
+#include "sandbox/instance.h"
+
+/* Longest event name, component id, view type, extension or method name. */
+#define NX_MAX_NAME_BYTES 1024
+
+typedef struct nx_call {
+    nx_instance_t *inst;
+    nx_exec_t *exec;          /* NULL outside an execution: calls fail */
+    nx_thread_t *thread;
+    const char *interface;    /* "nexus:state", ... for interceptors */
+    const char *function;
+} nx_call_t;
+
+/* Starts a host call. counted calls count against max_host_calls. Returns
+ * 0, or the (negative) value to return to the guest at once. */
+int32_t nx_call_begin(nx_call_t *c, nx_instance_t *inst, const char *interface,
+                      const char *function, bool counted);
+/* Ends it and re-enters guest mode; a deadline stop that arrived during the
+ * call traps here. Returns ret for the import to return. */
+uint32_t nx_call_end(nx_call_t *c, int32_t ret);
+
+/* Fails the call: records code as raised, writes the message. */
+int32_t nx_call_fail(nx_call_t *c, nx_code_t code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Replies with bytes (copied). Returns the length for the guest. */
+int32_t nx_call_reply(nx_call_t *c, const uint8_t *bytes, size_t len);
+
+/* A guest string argument: inside memory, valid UTF-8, at most max bytes,
+ * non-empty unless allow_empty. Returns 0 or a failure return value. */
+int32_t nx_call_string(nx_call_t *c, uint32_t ptr, uint32_t len, size_t max, bool allow_empty,
+                       const char *what, const char **out);
+/* A guest MessagePack value: inside memory, at most max_value_bytes, one
+ * accepted value (values.h). Returns 0 or a failure return value. */
+int32_t nx_call_value(nx_call_t *c, uint32_t ptr, uint32_t len, const char *what,
+                      const uint8_t **out);
+/* Charges bytes against max_output_bytes. Returns 0 or a failure value. */
+int32_t nx_call_charge(nx_call_t *c, size_t bytes);
+
+/* Current wall-clock time, Unix epoch milliseconds. */
+double nx_now_ms(void);
+
+#endif

@@ -1,0 +1,89 @@
+/* host.c - $host host calls: custom interfaces the embedder registered
+ * (nx_runtime_register_interface), called synchronously. Needs
+ * host:INTERFACE (or host:*). A function's error reaches the interface's
+ * error hook, then the handler as an Error with code EXECUTION_ERROR. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostcalls/boundary.h"
+#include "hostcalls/reply.h"
+#include "runtime.h"
+
+u32 Z_nexusZ_host_list(struct Z_nexus_instance_t *ctx)
+{
+    nx_call_t c;
+    int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:host", "list", true);
+    if (ret == 0) {
+        uint8_t *list;
+        size_t len;
+        if (nx_registry_list_interfaces(c.exec->rt->registry, &list, &len) != NX_OK) {
+            ret = nx_call_fail(&c, NX_E_INTERNAL_ERROR, "out of memory");
+        } else {
+            ret = nx_call_reply(&c, list, len);
+            free(list);
+        }
+    }
+    return nx_call_end(&c, ret);
+}
+
+static int32_t call_function(nx_call_t *c, const char *iface, uint32_t ilen, const char *fn_name,
+                             uint32_t flen, const uint8_t *args, uint32_t alen)
+{
+    nx_exec_t *e = c->exec;
+    nx_host_fn fn;
+    void *user;
+    nx_host_error_fn on_error;
+    void *error_user;
+    nx_lookup_t found = nx_registry_find_function(e->rt->registry, iface, ilen, fn_name, flen,
+                                                  &fn, &user, &on_error, &error_user);
+    if (found == NX_LOOKUP_NO_OWNER)
+        return nx_call_fail(c, NX_E_EXTENSION_NOT_FOUND, "no host interface named \"%.*s\"",
+                            (int)ilen, iface);
+    if (found == NX_LOOKUP_NO_MEMBER)
+        return nx_call_fail(c, NX_E_METHOD_NOT_FOUND, "host interface \"%.*s\" has no function \"%.*s\"",
+                            (int)ilen, iface, (int)flen, fn_name);
+    if (!nx_caps_can_call_host(e->caps, iface, ilen))
+        return nx_call_fail(c, NX_E_PERMISSION_DENIED, "permission denied: needs host:%.*s",
+                            (int)ilen, iface);
+    char *iface_z = strndup(iface, ilen), *fn_z = strndup(fn_name, flen);
+    if (!iface_z || !fn_z) {
+        free(iface_z);
+        free(fn_z);
+        return nx_call_fail(c, NX_E_INTERNAL_ERROR, "out of memory");
+    }
+    nx_ext_reply_t reply = { 0 };
+    fn(user, iface_z, fn_z, args, alen, &reply);
+    int32_t ret;
+    if (reply.is_error) {
+        if (on_error)
+            on_error(error_user, iface_z, fn_z, reply.message);
+        ret = nx_call_fail(c, NX_E_EXECUTION_ERROR, "%s.%s failed: %s", iface_z, fn_z, reply.message);
+    } else if (reply.value_len > e->limits.max_value_bytes) {
+        ret = nx_call_fail(c, NX_E_RESOURCE_LIMIT, "%s.%s returned more than %u bytes", iface_z, fn_z,
+                           e->limits.max_value_bytes);
+    } else {
+        ret = reply.value_len ? nx_call_reply(c, reply.value, reply.value_len) : 0;
+    }
+    nx_ext_reply_clear(&reply);
+    free(iface_z);
+    free(fn_z);
+    return ret;
+}
+
+u32 Z_nexusZ_host_call(struct Z_nexus_instance_t *ctx, u32 iptr, u32 ilen, u32 fptr, u32 flen,
+                       u32 aptr, u32 alen)
+{
+    nx_call_t c;
+    const char *iface, *fn;
+    const uint8_t *args;
+    int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:host", "call", true);
+    if (ret == 0)
+        ret = nx_call_string(&c, iptr, ilen, NX_MAX_NAME_BYTES, false, "an interface name", &iface);
+    if (ret == 0)
+        ret = nx_call_string(&c, fptr, flen, NX_MAX_NAME_BYTES, false, "a function name", &fn);
+    if (ret == 0)
+        ret = nx_call_value(&c, aptr, alen, "host call arguments", &args);
+    if (ret == 0)
+        ret = call_function(&c, iface, ilen, fn, flen, args, alen);
+    return nx_call_end(&c, ret);
+}

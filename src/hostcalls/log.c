@@ -1,0 +1,49 @@
+/* log.c - $log (and console): records a log message; $time.now; and the
+ * seed Math.random is drawn from each execution. Logging needs no
+ * capability, but counts and sizes are limited like everything else. */
+#include <sys/random.h>
+
+#include "hostcalls/boundary.h"
+#include "result.h"
+
+u32 Z_nexusZ_log(struct Z_nexus_instance_t *ctx, u32 level, u32 mptr, u32 mlen)
+{
+    nx_call_t c;
+    const char *msg;
+    int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:log", "log", true);
+    if (ret == 0 && level > NX_ABI_LOG_ERROR)
+        ret = nx_call_fail(&c, NX_E_INVALID_ARGUMENT, "unknown log level %u", level);
+    if (ret == 0)
+        ret = nx_call_string(&c, mptr, mlen, c.exec->limits.max_log_bytes, true, "a log message", &msg);
+    if (ret == 0 && c.exec->logs >= c.exec->limits.max_logs)
+        ret = nx_call_fail(&c, NX_E_RESOURCE_LIMIT, "more than %u log messages", c.exec->limits.max_logs);
+    if (ret == 0)
+        ret = nx_call_charge(&c, mlen);
+    if (ret == 0) {
+        c.exec->logs++;
+        if (nx_result_add_log(c.exec->out, (nx_log_level_t)level, msg, mlen, nx_now_ms()) != NX_OK)
+            ret = nx_call_fail(&c, NX_E_INTERNAL_ERROR, "out of memory");
+    }
+    return nx_call_end(&c, ret);
+}
+
+f64 Z_nexusZ_now(struct Z_nexus_instance_t *ctx)
+{
+    nx_call_t c;
+    double now = 0;
+    if (nx_call_begin(&c, ctx->owner, "nexus:time", "now", true) == 0)
+        now = nx_now_ms();
+    nx_call_end(&c, 0);
+    return now;
+}
+
+u64 Z_nexusZ_random_seed(struct Z_nexus_instance_t *ctx)
+{
+    nx_call_t c;
+    uint64_t seed = 0;
+    if (nx_call_begin(&c, ctx->owner, "nexus:random", "seed", false) == 0)
+        if (getrandom(&seed, sizeof seed, 0) != sizeof seed)
+            seed = (uint64_t)nx_now_ms() * 6364136223846793005ull;
+    nx_call_end(&c, 0);
+    return seed;
+}

@@ -1,0 +1,49 @@
+/* registry.h - what the embedder registers with a runtime: extensions
+ * ($ext.NAME.METHOD, async) and custom host interfaces
+ * ($host["ns:pkg/name"].fn, sync). Lookups copy what they need out under a
+ * read lock, so callbacks run with no lock held. */
+#ifndef NEXUS_REGISTRY_H
+#define NEXUS_REGISTRY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nexus.h"
+
+typedef struct nx_registry nx_registry_t;
+
+nx_code_t nx_registry_create(nx_registry_t **out);
+void nx_registry_free(nx_registry_t *reg);
+
+nx_code_t nx_registry_add_extension(nx_registry_t *reg, const char *name,
+                                    const char *const *methods, size_t count,
+                                    nx_ext_fn fn, void *user_data);
+nx_code_t nx_registry_add_interface(nx_registry_t *reg, const char *name,
+                                    const nx_host_function_t *functions, size_t count,
+                                    nx_host_error_fn on_error, void *error_user_data);
+
+typedef enum nx_lookup {
+    NX_LOOKUP_FOUND, NX_LOOKUP_NO_OWNER, NX_LOOKUP_NO_MEMBER
+} nx_lookup_t;
+
+/* Finds extension.method; on success copies its callback out. */
+nx_lookup_t nx_registry_find_method(nx_registry_t *reg, const char *ext, size_t ext_len,
+                                    const char *method, size_t method_len,
+                                    nx_ext_fn *fn, void **user_data);
+/* Finds interface.function; on success copies its callback and error hook. */
+nx_lookup_t nx_registry_find_function(nx_registry_t *reg, const char *iface, size_t iface_len,
+                                      const char *function, size_t function_len,
+                                      nx_host_fn *fn, void **user_data,
+                                      nx_host_error_fn *on_error, void **error_user_data);
+
+/* MessagePack maps {name: [member, ...]} of extensions / interfaces.
+ * Owner of *out: caller, free(). */
+nx_code_t nx_registry_list_extensions(nx_registry_t *reg, uint8_t **out, size_t *len);
+nx_code_t nx_registry_list_interfaces(nx_registry_t *reg, uint8_t **out, size_t *len);
+
+/* True when interface names have the form namespace:package/name. */
+bool nx_interface_name_valid(const char *name);
+
+#endif
