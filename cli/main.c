@@ -1,0 +1,82 @@
+/* main.c - the nexus command: dispatch and help. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const char usage[] =
+    "Usage:\n"
+    "  nexus run FILE [options]          run a handler, print the result as JSON\n"
+    "  nexus bench FILE [options] [--iterations N]\n"
+    "                                    time N executions, print JSON figures\n"
+    "  nexus infer-caps FILE             suggest the capability tokens FILE needs\n"
+    "  nexus --help | --version\n"
+    "\n"
+    "FILE holds a handler: the body of an async function; `return` gives the\n"
+    "result value. It sees $state, $args, $scope, $emit, $view, $ext, $host,\n"
+    "$log (and console) and $time.\n"
+    "\n"
+    "Options (run and bench):\n"
+    "  --state JSON          state snapshot (a JSON object)\n"
+    "  --args JSON           $args (a JSON object)\n"
+    "  --scope JSON          $scope (a JSON object)\n"
+    "  --cap TOKEN           grant a capability; repeatable. Forms:\n"
+    "                        state:read:KEY  state:write:KEY  events:emit:NAME\n"
+    "                        view:update:ID  ext:NAME  host:INTERFACE\n"
+    "                        (KEY, NAME, ID or INTERFACE may be *)\n"
+    "  --timeout-ms N        wall-clock limit (default 5000)\n"
+    "  --memory-mb N         guest memory limit, at least 4 (default 64)\n"
+    "  --ext NAME.METHOD=JSON\n"
+    "                        register extension NAME with METHOD; every call is\n"
+    "                        answered with JSON (repeatable)\n"
+    "  --stop-at-suspend     (run) print the first suspended result instead of\n"
+    "                        answering with --ext values\n"
+    "\n"
+    "Output: one JSON object with status, returnValue, stateMutations, events,\n"
+    "viewCommands, logs, suspension, pendingCalls, error {code, message, stack,\n"
+    "line, column, sourceLine} and metrics.\n"
+    "\n"
+    "Exit status: 0 success (or suspended with --stop-at-suspend), 1 the\n"
+    "handler failed (error.code says why: TIMEOUT, MEMORY_LIMIT,\n"
+    "PERMISSION_DENIED, EXECUTION_ERROR, COMPILATION_ERROR, RESOURCE_LIMIT,\n"
+    "...), 2 bad usage or input.\n"
+    "\n"
+    "Environment: NEXUS_CACHE_DIR keeps compiled bytecode on disk.\n";
+
+nx_code_t cli_runtime_create(nx_runtime_t **out)
+{
+    nx_config_t cfg;
+    nx_config_init(&cfg);
+    cfg.prewarm_instances = 1;
+    cfg.cache_dir = getenv("NEXUS_CACHE_DIR");
+    nx_code_t code = nx_runtime_create(&cfg, out);
+    if (code != NX_OK)
+        fprintf(stderr, "nexus: cannot create the runtime: %s\n", nx_code_name(code));
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("nexus %s\n", NX_VERSION);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "run"))
+        return cli_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "bench"))
+        return cli_bench(argc - 2, argv + 2);
+    if (!strcmp(cmd, "infer-caps"))
+        return cli_infer_caps(argc - 2, argv + 2);
+    fprintf(stderr, "nexus: unknown command '%s'\nTry 'nexus --help'.\n", cmd);
+    return CLI_USAGE;
+}

@@ -1,0 +1,238 @@
+/* options.c - parsing the shared flags of `nexus run` / `nexus bench`,
+ * building the context, registering canned extension answers. */
+#include "options.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "values.h"
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "nexus: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'nexus --help'.\n");
+    return CLI_USAGE;
+}
+
+static int parse_u32(const char *flag, const char *s, uint32_t min, uint32_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || !*s || s[0] == '-' || v < min || v > UINT32_MAX)
+        return usage_error("%s needs a positive whole number", flag);
+    *out = (uint32_t)v;
+    return CLI_OK;
+}
+
+static int add_answer(cli_options_t *o, const char *spec)
+{
+    const char *eq = strchr(spec, '=');
+    const char *dot = memchr(spec, '.', eq ? (size_t)(eq - spec) : strlen(spec));
+    if (!eq || !dot || dot == spec || dot + 1 == eq)
+        return usage_error("--ext needs NAME.METHOD=JSON, got \"%s\"", spec);
+    cli_answer_t a = { 0 };
+    a.extension = strndup(spec, (size_t)(dot - spec));
+    a.method = strndup(dot + 1, (size_t)(eq - dot - 1));
+    char err[300];
+    if (nx_json_to_msgpack(eq + 1, strlen(eq + 1), &a.value, &a.value_len, err, sizeof err) != NX_OK) {
+        fprintf(stderr, "nexus: --ext %.*s: %s\n", (int)(eq - spec), spec, err);
+        free(a.extension);
+        free(a.method);
+        return CLI_USAGE;
+    }
+    cli_answer_t *grown = realloc(o->answers, (o->answer_count + 1) * sizeof *grown);
+    if (!grown)
+        return usage_error("%s", "out of memory");
+    o->answers = grown;
+    o->answers[o->answer_count++] = a;
+    return CLI_OK;
+}
+
+static int add_cap(cli_options_t *o, const char *token)
+{
+    const char **grown = realloc(o->caps, (o->cap_count + 1) * sizeof *grown);
+    if (!grown)
+        return usage_error("%s", "out of memory");
+    o->caps = grown;
+    o->caps[o->cap_count++] = token;
+    return CLI_OK;
+}
+
+/* Handles flag (with its value in *val if it takes one). */
+static int parse_flag(cli_command_t cmd, cli_options_t *o, const char *flag, const char *val)
+{
+    if (!strcmp(flag, "--state")) o->state_json = val;
+    else if (!strcmp(flag, "--args")) o->args_json = val;
+    else if (!strcmp(flag, "--scope")) o->scope_json = val;
+    else if (!strcmp(flag, "--cap")) return add_cap(o, val);
+    else if (!strcmp(flag, "--timeout-ms")) return parse_u32(flag, val, 1, &o->timeout_ms);
+    else if (!strcmp(flag, "--memory-mb")) return parse_u32(flag, val, 4, &o->memory_mb);
+    else if (!strcmp(flag, "--ext")) return add_answer(o, val);
+    else if (!strcmp(flag, "--iterations") && cmd == CLI_BENCH) return parse_u32(flag, val, 1, &o->iterations);
+    else return usage_error("unknown option %s", flag);
+    return CLI_OK;
+}
+
+static bool takes_value(const char *flag)
+{
+    return strcmp(flag, "--stop-at-suspend") != 0;
+}
+
+int cli_parse_options(cli_command_t cmd, int argc, char **argv, cli_options_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->iterations = 1000;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0) {
+            if (o->file)
+                return usage_error("unexpected argument %s", arg);
+            o->file = arg;
+            continue;
+        }
+        if (!strcmp(arg, "--stop-at-suspend") && cmd == CLI_RUN) {
+            o->stop_at_suspend = true;
+            continue;
+        }
+        if (!takes_value(arg) || i + 1 >= argc)
+            return usage_error("%s needs a value", arg);
+        int rc = parse_flag(cmd, o, arg, argv[++i]);
+        if (rc != CLI_OK)
+            return rc;
+    }
+    if (!o->file)
+        return usage_error("%s", "missing the handler FILE");
+    return CLI_OK;
+}
+
+void cli_options_free(cli_options_t *o)
+{
+    for (size_t i = 0; i < o->answer_count; i++) {
+        free(o->answers[i].extension);
+        free(o->answers[i].method);
+        free(o->answers[i].value);
+    }
+    free(o->answers);
+    free(o->caps);
+    memset(o, 0, sizeof *o);
+}
+
+char *cli_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "nexus: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (n < cap - 1)
+            break;
+        char *grown = realloc(buf, cap * 2);
+        if (!grown) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = grown;
+        cap *= 2;
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (!buf || failed) {
+        fprintf(stderr, "nexus: cannot read %s\n", path);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+typedef nx_code_t (*set_map_fn)(nx_context_t *, const void *, size_t);
+
+static int set_json(nx_context_t *ctx, const char *flag, const char *json, set_map_fn set)
+{
+    if (!json)
+        return CLI_OK;
+    uint8_t *mp;
+    size_t len;
+    char err[300];
+    if (nx_json_to_msgpack(json, strlen(json), &mp, &len, err, sizeof err) != NX_OK) {
+        fprintf(stderr, "nexus: %s: %s\n", flag, err);
+        return CLI_USAGE;
+    }
+    nx_code_t code = set(ctx, mp, len);
+    free(mp);
+    if (code != NX_OK) {
+        fprintf(stderr, "nexus: %s must be a JSON object\n", flag);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+int cli_build_context(const cli_options_t *o, nx_context_t **out)
+{
+    nx_context_t *ctx;
+    if (nx_context_create(&ctx) != NX_OK)
+        return usage_error("%s", "out of memory");
+    int rc = set_json(ctx, "--state", o->state_json, nx_context_set_state);
+    if (rc == CLI_OK)
+        rc = set_json(ctx, "--args", o->args_json, nx_context_set_args);
+    if (rc == CLI_OK)
+        rc = set_json(ctx, "--scope", o->scope_json, nx_context_set_scope);
+    for (size_t i = 0; rc == CLI_OK && i < o->cap_count; i++)
+        if (nx_context_add_capability(ctx, o->caps[i]) != NX_OK)
+            rc = usage_error("%s", "out of memory");
+    nx_limits_t limits = { .timeout_ms = o->timeout_ms, .memory_mb = o->memory_mb };
+    if (rc == CLI_OK)
+        nx_context_set_limits(ctx, &limits);
+    nx_context_set_handler_name(ctx, o->file);
+    if (rc != CLI_OK) {
+        nx_context_free(ctx);
+        return rc;
+    }
+    *out = ctx;
+    return CLI_OK;
+}
+
+int cli_register_answers(nx_runtime_t *rt, const cli_options_t *o)
+{
+    for (size_t i = 0; i < o->answer_count; i++) {
+        const char *name = o->answers[i].extension;
+        bool seen = false;
+        for (size_t j = 0; j < i; j++)
+            seen |= !strcmp(o->answers[j].extension, name);
+        if (seen)
+            continue;
+        const char *methods[o->answer_count];
+        size_t n = 0;
+        for (size_t j = i; j < o->answer_count; j++) {
+            if (strcmp(o->answers[j].extension, name) != 0)
+                continue;
+            bool repeated = false;
+            for (size_t k = 0; k < n; k++)
+                repeated |= !strcmp(methods[k], o->answers[j].method);
+            if (!repeated)
+                methods[n++] = o->answers[j].method;
+        }
+        if (nx_runtime_register_extension(rt, name, methods, n, NULL, NULL) != NX_OK)
+            return usage_error("cannot register extension \"%s\" (bad or repeated name)", name);
+    }
+    return CLI_OK;
+}
+
+const cli_answer_t *cli_find_answer(const cli_options_t *o, const char *ext, const char *method)
+{
+    for (size_t i = 0; i < o->answer_count; i++)
+        if (!strcmp(o->answers[i].extension, ext) && !strcmp(o->answers[i].method, method))
+            return &o->answers[i];
+    return NULL;
+}

@@ -1,0 +1,74 @@
+/* run.c - `nexus run`: execute a handler file, answer its extension calls
+ * with the --ext canned values (resuming until it ends, unless
+ * --stop-at-suspend), print the result as one JSON object. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "options.h"
+
+/* Prints r as JSON; returns the exit code it deserves. */
+int cli_print_result(const nx_result_t *r, nx_code_t call_code)
+{
+    char *json = NULL;
+    if (nx_result_to_json(r, &json) != NX_OK) {
+        fprintf(stderr, "nexus: cannot serialise the result\n");
+        return CLI_HANDLER_ERROR;
+    }
+    printf("%s\n", json);
+    nx_free(json);
+    if (call_code != NX_OK)
+        return CLI_USAGE;
+    return nx_result_status(r) == NX_STATUS_ERROR ? CLI_HANDLER_ERROR : CLI_OK;
+}
+
+/* Resumes r's pending calls with canned answers until it is not suspended. */
+nx_code_t cli_settle(nx_runtime_t *rt, const cli_options_t *o, nx_result_t **r)
+{
+    while (nx_result_status(*r) == NX_STATUS_SUSPENDED && !o->stop_at_suspend) {
+        const nx_suspension_t *s = nx_result_suspension(*r, 0);
+        const cli_answer_t *a = cli_find_answer(o, s->extension, s->method);
+        nx_outcome_t outcome = { .is_error = !a, .value = a ? a->value : NULL,
+                                 .value_len = a ? a->value_len : 0,
+                                 .error_message = "no --ext answer for this call" };
+        nx_result_t *next;
+        nx_code_t code = nx_resume(rt, s->id, &outcome, &next);
+        nx_result_free(*r);
+        *r = next;
+        if (code != NX_OK)
+            return code;
+    }
+    return NX_OK;
+}
+
+int cli_run(int argc, char **argv)
+{
+    cli_options_t o;
+    int rc = cli_parse_options(CLI_RUN, argc, argv, &o);
+    size_t len;
+    char *source = rc == CLI_OK ? cli_read_file(o.file, &len) : NULL;
+    nx_context_t *ctx = NULL;
+    nx_runtime_t *rt = NULL;
+    if (rc == CLI_OK && !source)
+        rc = CLI_USAGE;
+    if (rc == CLI_OK)
+        rc = cli_build_context(&o, &ctx);
+    if (rc == CLI_OK && cli_runtime_create(&rt) != NX_OK)
+        rc = CLI_HANDLER_ERROR;
+    if (rc == CLI_OK)
+        rc = cli_register_answers(rt, &o);
+    if (rc == CLI_OK) {
+        nx_result_t *r = NULL;
+        nx_code_t code = nx_execute(rt, source, len, ctx, &r);
+        if (code == NX_OK)
+            code = cli_settle(rt, &o, &r);
+        rc = r ? cli_print_result(r, code) : CLI_HANDLER_ERROR;
+        nx_result_free(r);
+    }
+    nx_runtime_free(rt);
+    nx_context_free(ctx);
+    free(source);
+    cli_options_free(&o);
+    return rc;
+}
