@@ -3,7 +3,9 @@
  * resuming it after an extension call, and plain evaluation for the
  * engine's conformance tests. Outcomes go to the host through the finish
  * import as a MessagePack map:
- *   {status:"ok", value}           a settled handler (or "bytecode": bin)
+ *   {status:"ok", value: bin}      a settled handler; the bin holds the
+ *                                  value as MessagePack (absent: undefined)
+ *   {status:"ok", bytecode: bin}   a compiled handler
  *   {status:"error", error:{name, message, stack, code}}
  *   {status:"pending"}             unsettled, extension calls outstanding
  */
@@ -181,19 +183,29 @@ static void report_exception(JSContext *ctx)
     JS_FreeValue(ctx, exc);
 }
 
+/* {status:"ok", KEY: bin} where the bin holds v as MessagePack: the host
+ * validates it on its own (the report map adds no nesting to it) and keeps
+ * it without re-encoding. An undefined value is left out. */
 static void report_value(JSContext *ctx, const char *key, JSValueConst v)
 {
-    mp_writer_t w;
-    mp_writer_init(&w);
-    mp_write_map(&w, 2);
-    mp_write_cstr(&w, "status");
-    mp_write_cstr(&w, "ok");
-    mp_write_cstr(&w, key);
-    if (codec_encode(ctx, v, &w)) {
-        mp_writer_free(&w);
+    mp_writer_t value;
+    mp_writer_init(&value);
+    if (!JS_IsUndefined(v) && codec_encode(ctx, v, &value)) {
+        mp_writer_free(&value);
         report_exception(ctx);
         return;
     }
+    mp_writer_t w;
+    mp_writer_init(&w);
+    mp_write_map(&w, JS_IsUndefined(v) ? 1 : 2);
+    mp_write_cstr(&w, "status");
+    mp_write_cstr(&w, "ok");
+    if (!JS_IsUndefined(v)) {
+        mp_write_cstr(&w, key);
+        mp_write_bin(&w, value.data, value.len);
+        w.oom |= value.oom;
+    }
+    mp_writer_free(&value);
     finish(&w);
 }
 

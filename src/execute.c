@@ -154,7 +154,9 @@ static nx_code_t classify(const char *name, const char *message, const char *cod
         if (handler_visible(c))
             return c;
     }
-    if (name && message && strcmp(name, "InternalError") == 0 && strcmp(message, "stack overflow") == 0)
+    /* QuickJS's stack check: InternalError, or SyntaxError from its parsers */
+    if (name && message && strcmp(message, "stack overflow") == 0 &&
+        (strcmp(name, "InternalError") == 0 || strcmp(name, "SyntaxError") == 0))
         return NX_E_RESOURCE_LIMIT;
     return NX_E_EXECUTION_ERROR;
 }
@@ -182,6 +184,27 @@ static void set_guest_error(nx_result_t *r, const msgpack_object *err, const cha
     free(name); free(message); free(stack); free(code); free(full); free(text);
 }
 
+/* The handler's return value: raw MessagePack in a bin (absent: undefined). */
+static void set_return_value(nx_result_t *r, const msgpack_object *value, const nx_limits_t *limits)
+{
+    if (!value)
+        return;
+    if (value->type != MSGPACK_OBJECT_BIN) {
+        nx_result_set_errorf(r, NX_E_WASM_ERROR, "the sandbox reported a malformed value");
+        return;
+    }
+    const uint8_t *bytes = (const uint8_t *)value->via.bin.ptr;
+    size_t len = value->via.bin.size;
+    const char *why = NULL;
+    if (len > limits->max_value_bytes)
+        nx_result_set_errorf(r, NX_E_RESOURCE_LIMIT, "the return value is %zu bytes, over the %u-byte limit",
+                             len, limits->max_value_bytes);
+    else if (nx_value_check(bytes, len, &why) != NX_OK)
+        nx_result_set_errorf(r, NX_E_SERIALIZATION_ERROR, "the return value cannot cross the boundary: %s", why);
+    else
+        nx_result_set_value(r, bytes, len);
+}
+
 /* ---- one call into the guest ---------------------------------------------------------- */
 
 static nx_code_t trap_code(int trap, bool cap_hit, const char **what)
@@ -190,7 +213,7 @@ static nx_code_t trap_code(int trap, bool cap_hit, const char **what)
         *what = "stopped at the deadline";
         return NX_E_TIMEOUT;
     }
-    if (cap_hit) {
+    if (trap == NX_TRAP_MEMORY || cap_hit) {
         *what = "memory exhausted";
         return NX_E_MEMORY_LIMIT;
     }
@@ -270,19 +293,7 @@ static outcome_t call_guest(nx_exec_t *e, nx_guest_export_t which, const uint8_t
             nx_result_set_errorf(r, NX_E_MEMORY_LIMIT, "execution exceeded the %u MiB memory limit",
                                  e->limits.memory_mb);
     } else if (str_is(rep.status, "ok") && which != NX_EXPORT_COMPILE) {
-        if (rep.value && rep.value->type != MSGPACK_OBJECT_NIL) {
-            msgpack_sbuffer sb;
-            msgpack_packer pk;
-            msgpack_sbuffer_init(&sb);
-            msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-            msgpack_pack_object(&pk, *rep.value);
-            if (sb.size > e->limits.max_value_bytes)
-                nx_result_set_errorf(r, NX_E_RESOURCE_LIMIT, "the return value is %zu bytes, over the %u-byte limit",
-                                     sb.size, e->limits.max_value_bytes);
-            else
-                nx_result_set_value(r, (const uint8_t *)sb.data, sb.size);
-            msgpack_sbuffer_destroy(&sb);
-        }
+        set_return_value(r, rep.value, &e->limits);
     } else if (!str_is(rep.status, "ok")) {
         nx_result_set_errorf(r, NX_E_WASM_ERROR, "the sandbox reported an unknown outcome");
     }

@@ -89,7 +89,7 @@ static void walk(emitter_t *em, const nx_result_t *r)
 {
     size_t value_len;
     const uint8_t *value = nx_result_value(r, &value_len);
-    em->map(em, 11);
+    em->map(em, 10);
     field_str(em, "status", nx_status_name(nx_result_status(r)));
     field_value(em, "returnValue", value, value_len);
 
