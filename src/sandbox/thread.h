@@ -19,8 +19,9 @@
 #include <stdint.h>
 #include <time.h>
 
-/* Trap codes: wasm_rt_trap_t values, plus the deadline's own. */
-#define NX_TRAP_DEADLINE 0x100
+/* Trap codes: wasm_rt_trap_t values, plus our own. */
+#define NX_TRAP_DEADLINE 0x100  /* stopped after the deadline */
+#define NX_TRAP_MEMORY 0x101    /* memory.grow past the memory cap */
 
 typedef struct nx_thread {
     sigjmp_buf *trap_target;             /* boundary a trap jumps to */

@@ -7,8 +7,8 @@
  * guard-page reservations: every address a 32-bit load or store can form
  * (base + offset < 8 GiB) lies inside the reservation, so out-of-bounds
  * accesses fault and become traps without bounds checks in generated code.
- * memory.grow fails beyond each memory's max_pages, which the instance sets
- * to its memory limit.
+ * memory.grow beyond each memory's max_pages (the instance sets it to its
+ * memory limit) traps with NX_TRAP_MEMORY.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -151,6 +151,9 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *mem, uint32_t initial, uint32_t m
     mem->size = (uint32_t)bytes;
 }
 
+/* Growing past the cap ends the execution at once (a trap), rather than
+ * failing the grow: a handler that catches the engine's out-of-memory error
+ * could otherwise keep running at the limit until its deadline. */
 uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *mem, uint32_t delta)
 {
     nx_thread_t *t = nx_thread_current();
@@ -158,24 +161,23 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *mem, uint32_t delta)
         nx_thread_enter_host(t);
     uint32_t old = mem->pages;
     uint64_t pages = (uint64_t)old + delta;
-    uint32_t result = old;
-    if (pages > mem->max_pages || pages > 65536 || !mem->data) {
-        result = UINT32_MAX;
-    } else if (delta > 0) {
-        if (mprotect(mem->data + (size_t)old * PAGE_BYTES, (size_t)delta * PAGE_BYTES,
-                     PROT_READ | PROT_WRITE) != 0) {
-            result = UINT32_MAX;
-        } else {
+    bool ok = mem->data && pages <= mem->max_pages && pages <= 65536;
+    if (ok && delta > 0) {
+        ok = mprotect(mem->data + (size_t)old * PAGE_BYTES, (size_t)delta * PAGE_BYTES,
+                      PROT_READ | PROT_WRITE) == 0;
+        if (ok) {
             mem->pages = (uint32_t)pages;
             mem->size = (uint32_t)(pages * PAGE_BYTES);
         }
     }
-    if (t) {
-        if (result == UINT32_MAX)
-            t->memory_cap_hit = true;
-        nx_thread_leave_host(t);
+    if (!t)
+        return ok ? old : UINT32_MAX;
+    if (!ok) {
+        t->memory_cap_hit = true;
+        nx_thread_trap(NX_TRAP_MEMORY);
     }
-    return result;
+    nx_thread_leave_host(t);
+    return old;
 }
 
 void wasm_rt_free_memory(wasm_rt_memory_t *mem)
