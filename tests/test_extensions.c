@@ -1,0 +1,340 @@
+/* test_extensions.c - async extension calls: immediate answers, deferred
+ * calls that suspend the execution, resume with values and errors,
+ * sequential awaits and Promise.all, bad ids, cancel, expiry, effects
+ * delivered around suspensions, and 10,000 suspended executions resumed in
+ * random order leaving nothing behind. */
+#include <msgpack.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static nx_runtime_t *rt;
+static int immediate_calls;
+
+/* "sync" answers every call at once with its first argument * 2. */
+static void answer_now(void *user, const nx_ext_call_t *call, nx_ext_reply_t *reply)
+{
+    (void)user;
+    immediate_calls++;
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 256);
+    msgpack_object args;
+    size_t off = 0;
+    msgpack_unpack((const char *)call->args, call->args_len, &off, &zone, &args);
+    int64_t n = args.type == MSGPACK_OBJECT_ARRAY && args.via.array.size > 0 ? args.via.array.ptr[0].via.i64 : 0;
+    if (n < 0) {
+        nx_ext_reply_error(reply, "negative input");
+    } else {
+        msgpack_sbuffer sb;
+        msgpack_packer pk;
+        msgpack_sbuffer_init(&sb);
+        msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+        msgpack_pack_int64(&pk, n * 2);
+        nx_ext_reply_value(reply, sb.data, sb.size);
+        msgpack_sbuffer_destroy(&sb);
+    }
+    msgpack_zone_destroy(&zone);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    nx_config_t cfg;
+    nx_config_init(&cfg);
+    cfg.prewarm_instances = 2;
+    cfg.max_instances = 48;
+    assert_int_equal(nx_runtime_create(&cfg, &rt), NX_OK);
+    static const char *const db_methods[] = { "get" };
+    static const char *const sync_methods[] = { "double" };
+    assert_int_equal(nx_runtime_register_extension(rt, "db", db_methods, 1, NULL, NULL), NX_OK);
+    assert_int_equal(nx_runtime_register_extension(rt, "sync", sync_methods, 1, answer_now, NULL), NX_OK);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    nx_runtime_free(rt);
+    return 0;
+}
+
+static const run_opts_t ext_caps = { .caps = { "ext:*", "state:write:*", "events:emit:*" } };
+
+/* Answers a pending db.get call with its argument + "!" (a string). */
+static nx_code_t answer(const nx_suspension_t *s, nx_result_t **out)
+{
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 256);
+    msgpack_object args;
+    size_t off = 0;
+    assert_int_equal(msgpack_unpack((const char *)s->args, s->args_len, &off, &zone, &args),
+                     MSGPACK_UNPACK_SUCCESS);
+    assert_int_equal(args.type, MSGPACK_OBJECT_ARRAY);
+    const msgpack_object_str *key = &args.via.array.ptr[0].via.str;
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_str(&pk, key->size + 1);
+    msgpack_pack_str_body(&pk, key->ptr, key->size);
+    msgpack_pack_str_body(&pk, "!", 1);
+    nx_outcome_t o = { .value = (const uint8_t *)sb.data, .value_len = sb.size };
+    nx_code_t code = nx_resume(rt, s->id, &o, out);
+    msgpack_sbuffer_destroy(&sb);
+    msgpack_zone_destroy(&zone);
+    return code;
+}
+
+/* Resumes every pending call (first one each time) until r is settled. */
+static nx_result_t *settle(nx_result_t *r, int *suspensions)
+{
+    while (nx_result_status(r) == NX_STATUS_SUSPENDED) {
+        (*suspensions)++;
+        nx_result_t *next;
+        assert_int_equal(answer(nx_result_suspension(r, 0), &next), NX_OK);
+        nx_result_free(r);
+        r = next;
+    }
+    return r;
+}
+
+static void test_immediate_answer_does_not_suspend(void **state)
+{
+    (void)state;
+    immediate_calls = 0;
+    expect_run(rt, "return [await $ext.sync.double(21), await $ext.sync.double(1)]", &ext_caps, "[42,2]");
+    assert_int_equal(immediate_calls, 2);
+    expect_run(rt, "try { await $ext.sync.double(-1) } catch (e) { return e.message }", &ext_caps,
+               "\"negative input\"");
+}
+
+static void test_sequential_awaits_and_promise_all(void **state)
+{
+    (void)state;
+    nx_result_t *r = run(rt,
+                         "const a = await $ext.db.get('a');\n"
+                         "const b = await $ext.db.get('b');\n"
+                         "const [c, d] = await Promise.all([$ext.db.get('c'), $ext.db.get('d')]);\n"
+                         "return [a, b, c, d];",
+                         &ext_caps);
+    assert_int_equal(nx_result_status(r), NX_STATUS_SUSPENDED);
+    assert_int_equal(nx_result_suspension_count(r), 1);
+    assert_string_equal(nx_result_suspension(r, 0)->extension, "db");
+    assert_string_equal(nx_result_suspension(r, 0)->method, "get");
+    char *args = value_json(nx_result_suspension(r, 0)->args, nx_result_suspension(r, 0)->args_len);
+    assert_string_equal(args, "[\"a\"]");
+    free(args);
+    int suspensions = 0;
+    /* the Promise.all reports both calls together, answered one by one */
+    nx_result_t *next;
+    assert_int_equal(answer(nx_result_suspension(r, 0), &next), NX_OK);
+    nx_result_free(r);
+    assert_int_equal(answer(nx_result_suspension(next, 0), &r), NX_OK);
+    nx_result_free(next);
+    assert_int_equal(nx_result_suspension_count(r), 2);
+    r = settle(r, &suspensions);
+    assert_result_value(r, "[\"a!\",\"b!\",\"c!\",\"d!\"]");
+    assert_int_equal(nx_result_metrics(r)->suspensions, 4);
+    nx_result_free(r);
+}
+
+static void test_resume_with_error(void **state)
+{
+    (void)state;
+    nx_result_t *r = run(rt, "try { await $ext.db.get('x') } catch (e) { return 'caught: ' + e.message }\n", &ext_caps);
+    nx_outcome_t fail = { .is_error = true, .error_message = "connection refused" };
+    nx_result_t *next;
+    assert_int_equal(nx_resume(rt, nx_result_suspension(r, 0)->id, &fail, &next), NX_OK);
+    assert_result_value(next, "\"caught: connection refused\"");
+    nx_result_free(r);
+    nx_result_free(next);
+
+    r = run(rt, "const v = await $ext.db.get('x');\nreturn v;", &ext_caps);
+    assert_int_equal(nx_resume(rt, nx_result_suspension(r, 0)->id, &fail, &next), NX_OK);
+    assert_result_error(next, NX_E_EXECUTION_ERROR);
+    assert_string_equal(nx_result_error(next)->message, "connection refused");
+    assert_int_equal(nx_result_error(next)->line, 1);
+    nx_result_free(r);
+    nx_result_free(next);
+}
+
+static void test_bad_ids_change_nothing(void **state)
+{
+    (void)state;
+    nx_result_t *r = run(rt, "return await $ext.db.get('k');", &ext_caps);
+    const char *id = nx_result_suspension(r, 0)->id;
+    nx_outcome_t v = { .value = (const uint8_t *)"\x01", .value_len = 1 };
+    nx_result_t *bad;
+    /* unknown, forged, empty */
+    static const char *const forged[] = { "nope", "sx-0000000000000000-0", "" };
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(nx_resume(rt, forged[i], &v, &bad), NX_E_INVALID_ARGUMENT);
+        assert_result_error(bad, NX_E_INVALID_ARGUMENT);
+        nx_result_free(bad);
+    }
+    /* an invalid outcome value is refused before anything happens */
+    nx_outcome_t broken = { .value = (const uint8_t *)"\xc1", .value_len = 1 };
+    assert_int_equal(nx_resume(rt, id, &broken, &bad), NX_E_INVALID_ARGUMENT);
+    nx_result_free(bad);
+    /* the real id still works, once */
+    nx_result_t *done;
+    assert_int_equal(nx_resume(rt, id, &v, &done), NX_OK);
+    assert_result_value(done, "1");
+    nx_result_free(done);
+    assert_int_equal(nx_resume(rt, id, &v, &bad), NX_E_INVALID_ARGUMENT);
+    assert_non_null(strstr(nx_result_error(bad)->message, "already resumed"));
+    nx_result_free(bad);
+    nx_result_free(r);
+}
+
+static void test_cancel(void **state)
+{
+    (void)state;
+    nx_result_t *r = run(rt, "return await $ext.db.get('k');", &ext_caps);
+    const char *id = nx_result_suspension(r, 0)->id;
+    assert_int_equal(nx_cancel(rt, id), NX_OK);
+    assert_int_equal(nx_cancel(rt, id), NX_E_INVALID_ARGUMENT);
+    nx_outcome_t v = { 0 };
+    nx_result_t *bad;
+    assert_int_equal(nx_resume(rt, id, &v, &bad), NX_E_INVALID_ARGUMENT);
+    nx_result_free(bad);
+    nx_result_free(r);
+}
+
+static void test_expiry(void **state)
+{
+    (void)state;
+    nx_config_t cfg;
+    nx_config_init(&cfg);
+    cfg.suspension_ttl_ms = 50;
+    cfg.prewarm_instances = 0;
+    nx_runtime_t *short_lived;
+    assert_int_equal(nx_runtime_create(&cfg, &short_lived), NX_OK);
+    static const char *const m[] = { "get" };
+    nx_runtime_register_extension(short_lived, "db", m, 1, NULL, NULL);
+    nx_result_t *r = run(short_lived, "return await $ext.db.get('k');", &ext_caps);
+    assert_int_equal(nx_result_status(r), NX_STATUS_SUSPENDED);
+    nx_stats_t stats;
+    nx_runtime_stats(short_lived, &stats);
+    assert_int_equal(stats.pending_suspensions, 1);
+    assert_int_equal(stats.instances_suspended, 1);
+    usleep(200 * 1000);
+    nx_outcome_t v = { 0 };
+    nx_result_t *bad;
+    assert_int_equal(nx_resume(short_lived, nx_result_suspension(r, 0)->id, &v, &bad), NX_E_INVALID_ARGUMENT);
+    nx_result_free(bad);
+    nx_runtime_stats(short_lived, &stats);
+    assert_int_equal(stats.pending_suspensions, 0);
+    assert_int_equal(stats.instances_suspended, 0);
+    assert_int_equal(stats.instances_busy, 0);
+    nx_result_free(r);
+    nx_runtime_free(short_lived);
+}
+
+static void test_effects_around_suspension(void **state)
+{
+    (void)state;
+    nx_result_t *r = run(rt,
+                         "$state.loading = true; $emit('started');\n"
+                         "const v = await $ext.db.get('k');\n"
+                         "$state.loading = false; $state.value = v; $emit('finished');\n"
+                         "return v;",
+                         &ext_caps);
+    assert_int_equal(nx_result_status(r), NX_STATUS_SUSPENDED);
+    assert_int_equal(nx_result_mutation_count(r), 1);
+    assert_string_equal(nx_result_mutation(r, 0)->key, "loading");
+    assert_int_equal(nx_result_event_count(r), 1);
+    assert_string_equal(nx_result_event(r, 0)->name, "started");
+    nx_result_t *done;
+    assert_int_equal(answer(nx_result_suspension(r, 0), &done), NX_OK);
+    assert_result_value(done, "\"k!\"");
+    /* only what came after: loading (rewritten) and value, one event */
+    assert_int_equal(nx_result_mutation_count(done), 2);
+    assert_string_equal(nx_result_mutation(done, 0)->key, "loading");
+    char *v = value_json(nx_result_mutation(done, 0)->value, nx_result_mutation(done, 0)->value_len);
+    assert_string_equal(v, "false");
+    free(v);
+    assert_string_equal(nx_result_mutation(done, 1)->key, "value");
+    assert_int_equal(nx_result_event_count(done), 1);
+    assert_string_equal(nx_result_event(done, 0)->name, "finished");
+    nx_result_free(r);
+    nx_result_free(done);
+}
+
+static void test_plain_promises(void **state)
+{
+    (void)state;
+    expect_run(rt,
+               "const order = [];\n"
+               "const p = Promise.resolve(1).then((x) => { order.push('then'); return x + 1; });\n"
+               "order.push('sync');\n"
+               "const v = await p;\n"
+               "const all = await Promise.all([1, Promise.resolve(2), (async () => 3)()]);\n"
+               "const settled = await Promise.allSettled([Promise.reject(new Error('no'))]);\n"
+               "return [order, v, all, settled[0].status];",
+               NULL, "[[\"sync\",\"then\"],2,[1,2,3],\"rejected\"]");
+    expect_run_error(rt, "await new Promise(() => {});", NULL, NX_E_EXECUTION_ERROR);
+    expect_run_error(rt, "await Promise.reject(new Error('x'));", NULL, NX_E_EXECUTION_ERROR);
+}
+
+static void test_many_suspensions_random_order(void **state)
+{
+    (void)state;
+    enum { TOTAL = 10000, WINDOW = 40 };
+    nx_result_t *pending[WINDOW];
+    int npending = 0, finished = 0, started = 0;
+    unsigned seed = 12345;
+    nx_stats_t before;
+    nx_runtime_stats(rt, &before);
+    while (finished < TOTAL) {
+        if (started < TOTAL && npending < WINDOW) {
+            char src[160];
+            snprintf(src, sizeof src,
+                     "const a = await $ext.db.get('x%d');\n"
+                     "if (%d %% 3 === 0) return a + (await $ext.db.get('y'));\nreturn a;", started, started);
+            nx_result_t *r = run(rt, src, &ext_caps);
+            assert_int_equal(nx_result_status(r), NX_STATUS_SUSPENDED);
+            pending[npending++] = r;
+            started++;
+            continue;
+        }
+        int i = (int)(rand_r(&seed) % (unsigned)npending);
+        nx_result_t *r = pending[i], *next;
+        assert_int_equal(answer(nx_result_suspension(r, 0), &next), NX_OK);
+        nx_result_free(r);
+        if (nx_result_status(next) == NX_STATUS_SUSPENDED) {
+            pending[i] = next;
+        } else {
+            assert_int_equal(nx_result_status(next), NX_STATUS_SUCCESS);
+            nx_result_free(next);
+            pending[i] = pending[--npending];
+            finished++;
+        }
+    }
+    nx_stats_t after;
+    nx_runtime_stats(rt, &after);
+    assert_int_equal(after.pending_suspensions, 0);
+    assert_int_equal(after.instances_suspended, 0);
+    assert_int_equal(after.instances_busy, 0);
+    assert_int_equal(after.successes - before.successes, TOTAL);
+    /* every call accounted for: TOTAL runs + 1 or 2 resumes each */
+    uint64_t resumes = TOTAL + (TOTAL + 2) / 3;
+    assert_int_equal(after.executions - before.executions, TOTAL + resumes);
+    assert_true(after.instances_created <= 48);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_immediate_answer_does_not_suspend),
+        cmocka_unit_test(test_sequential_awaits_and_promise_all),
+        cmocka_unit_test(test_resume_with_error),
+        cmocka_unit_test(test_bad_ids_change_nothing),
+        cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_expiry),
+        cmocka_unit_test(test_effects_around_suspension),
+        cmocka_unit_test(test_plain_promises),
+        cmocka_unit_test(test_many_suspensions_random_order),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
