@@ -149,8 +149,14 @@ test-unit: $(TESTS) $(NEXUS)
 test-asan: $(ASAN_TESTS) $(NEXUS)
 	@set -e; for t in $(ASAN_TESTS); do echo "== $$t (ASan+UBSan)"; $$t; done
 
-test: test-unit test-asan
-.PHONY: test test-unit test-asan
+# The CLI tests once more with every nexus command under valgrind.
+VALGRIND := valgrind --error-exitcode=99 -q --leak-check=full --errors-for-leak-kinds=definite
+test-valgrind: $(B)/tests/test_cli $(NEXUS)
+	@echo "== $(B)/tests/test_cli (nexus under valgrind)"
+	@NEXUS_CLI_WRAPPER="$(VALGRIND)" NEXUS_CLI_SLOWDOWN=40 $(B)/tests/test_cli
+
+test: test-unit test-asan test-valgrind
+.PHONY: test test-unit test-asan test-valgrind
 
 # ---- benchmarks ----------------------------------------------------------------------
 #

@@ -23,8 +23,10 @@ static int parse_u32(const char *flag, const char *s, uint32_t min, uint32_t *ou
     char *end;
     errno = 0;
     unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || !*s || s[0] == '-' || v < min || v > UINT32_MAX)
-        return usage_error("%s needs a positive whole number", flag);
+    if (errno || *end || !*s || s[0] == '-' || v < min || v > UINT32_MAX) {
+        fprintf(stderr, "nexus: %s needs a whole number of at least %u\nTry 'nexus --help'.\n", flag, min);
+        return CLI_USAGE;
+    }
     *out = (uint32_t)v;
     return CLI_OK;
 }

@@ -1,0 +1,364 @@
+/* test_cli.c - the nexus command as a user runs it: the README's counter
+ * example, permission denial, endless recursion / allocation / loop ending
+ * within 2 s, syntax errors, extension answers (--ext, --stop-at-suspend),
+ * infer-caps, bench, usage errors (exit 2) and --help.
+ *
+ * NEXUS_CLI_WRAPPER (e.g. "valgrind --error-exitcode=99 -q") runs every
+ * command under a wrapper; time bounds then stretch by NEXUS_CLI_SLOWDOWN. */
+#include <jansson.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+extern char **environ;
+
+#define MAX_ARGS 48
+
+typedef struct cli_run {
+    char out[1 << 16];
+    int exit_code;
+    double ms;
+} cli_run_t;
+
+static double slowdown = 1;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Runs nexus with args (NULL-terminated), capturing stdout. */
+static void nexus(cli_run_t *r, const char *const *args)
+{
+    const char *argv[MAX_ARGS + 8];
+    int n = 0;
+    char wrapper[256] = "";
+    const char *w = getenv("NEXUS_CLI_WRAPPER");
+    if (w && *w) {
+        snprintf(wrapper, sizeof wrapper, "%s", w);
+        for (char *tok = strtok(wrapper, " "); tok && n < 8; tok = strtok(NULL, " "))
+            argv[n++] = tok;
+    }
+    argv[n++] = NEXUS_BIN;
+    for (int i = 0; args[i] && n < MAX_ARGS; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    pid_t pid;
+    double t0 = now_ms();
+    assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ), 0);
+    close(fds[1]);
+    size_t len = 0;
+    ssize_t got;
+    while ((got = read(fds[0], r->out + len, sizeof r->out - 1 - len)) > 0)
+        len += (size_t)got;
+    r->out[len] = '\0';
+    close(fds[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    r->ms = now_ms() - t0;
+    posix_spawn_file_actions_destroy(&fa);
+    if (!WIFEXITED(status))
+        fail_msg("nexus died with signal %d", WTERMSIG(status));
+    r->exit_code = WEXITSTATUS(status);
+    if (r->exit_code == 99)
+        fail_msg("the wrapper reported errors (valgrind)");
+}
+
+static json_t *parse(const cli_run_t *r)
+{
+    json_error_t err;
+    json_t *doc = json_loads(r->out, 0, &err);
+    if (!doc)
+        fail_msg("not one JSON object: %s\n%s", err.text, r->out);
+    return doc;
+}
+
+static const char *error_code(json_t *doc)
+{
+    return json_string_value(json_object_get(json_object_get(doc, "error"), "code"));
+}
+
+static char g_counter[512];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(g_counter, sizeof g_counter, "%s/counter.js", EXAMPLES_DIR);
+    const char *s = getenv("NEXUS_CLI_SLOWDOWN");
+    if (s)
+        slowdown = atof(s);
+    return 0;
+}
+
+static char g_temps[64][64];
+static int g_temp_count;
+
+/* A handler file for one test (removed at the end of the run). */
+static char *write_temp(const char *source)
+{
+    assert_true(g_temp_count < 64);
+    char *path = g_temps[g_temp_count++];
+    snprintf(path, 64, "/tmp/nexus-cli-XXXXXX.js");
+    int fd = mkstemps(path, 3);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, source, strlen(source)), (ssize_t)strlen(source));
+    close(fd);
+    return path;
+}
+
+static void test_counter_example(void **state)
+{
+    (void)state;
+    cli_run_t r;
+    const char *args[] = { "run", g_counter, "--state", "{\"count\":41}", "--args", "{\"step\":1}",
+                           "--cap", "state:read:count", "--cap", "state:write:count", "--cap", "events:emit:*", NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 0);
+    json_t *doc = parse(&r);
+    assert_string_equal(json_string_value(json_object_get(doc, "status")), "success");
+    assert_int_equal(json_integer_value(json_object_get(doc, "returnValue")), 42);
+    json_t *muts = json_object_get(doc, "stateMutations");
+    assert_int_equal(json_array_size(muts), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(muts, 0), "key")), "count");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(muts, 0), "value")), 42);
+    assert_int_equal(json_array_size(json_object_get(doc, "events")), 1);
+    json_decref(doc);
+}
+
+static void test_counter_without_write(void **state)
+{
+    (void)state;
+    cli_run_t r;
+    const char *args[] = { "run", g_counter, "--state", "{\"count\":41}", "--args", "{\"step\":1}",
+                           "--cap", "state:read:count", "--cap", "events:emit:*", NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 1);
+    json_t *doc = parse(&r);
+    assert_string_equal(json_string_value(json_object_get(doc, "status")), "error");
+    assert_string_equal(error_code(doc), "PERMISSION_DENIED");
+    json_decref(doc);
+}
+
+/* Runs source with a 100 ms deadline (stretched under a wrapper unless the
+ * deadline is what is tested) and expects code within 2 s. */
+static void expect_bounded(const char *source, const char *code)
+{
+    cli_run_t r;
+    char timeout[32];
+    bool tests_deadline = strcmp(code, "TIMEOUT") == 0;
+    snprintf(timeout, sizeof timeout, "%.0f", tests_deadline ? 100 : 100 * slowdown);
+    const char *args[] = { "run", write_temp(source), "--timeout-ms", timeout, NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 1);
+    json_t *doc = parse(&r);
+    if (strcmp(error_code(doc), code) != 0)
+        fail_msg("expected %s, got %s", code, error_code(doc));
+    json_decref(doc);
+    if (r.ms > 2000 * slowdown)
+        fail_msg("%s took %.0f ms", code, r.ms);
+}
+
+static void test_hostile_handlers_end_cleanly(void **state)
+{
+    (void)state;
+    expect_bounded("function f(n) { return f(n + 1) + 1; }\nreturn f(0);", "RESOURCE_LIMIT");
+    expect_bounded("const a = [];\nwhile (true) a.push(new Array(100000).fill(1.5));", "TIMEOUT");
+    expect_bounded("while (true) {}", "TIMEOUT");
+    expect_bounded("return /(a+)+$/.test('a'.repeat(40) + 'b');", "TIMEOUT");
+}
+
+static void test_allocation_hits_memory_limit(void **state)
+{
+    (void)state;
+    cli_run_t r;
+    const char *src = write_temp("const a = [];\nwhile (true) a.push(new Array(100000).fill(1.5));");
+    const char *args[] = { "run", src, "--memory-mb", "16", "--timeout-ms", "5000", NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 1);
+    json_t *doc = parse(&r);
+    assert_string_equal(error_code(doc), "MEMORY_LIMIT");
+    json_decref(doc);
+    assert_true(r.ms < 2000 * slowdown);
+}
+
+static void test_syntax_error(void **state)
+{
+    (void)state;
+    cli_run_t r;
+    const char *args[] = { "run", write_temp("let a = 1;\nlet b = a +* 2;\n"), NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 1);
+    json_t *doc = parse(&r);
+    json_t *err = json_object_get(doc, "error");
+    assert_string_equal(error_code(doc), "COMPILATION_ERROR");
+    assert_int_equal(json_integer_value(json_object_get(err, "line")), 2);
+    assert_int_equal(json_integer_value(json_object_get(err, "column")), 12);
+    json_decref(doc);
+}
+
+static const char *ext_handler =
+    "const a = await $ext.db.get('a');\n"
+    "const b = await $ext.db.get('b');\n"
+    "const [c, d] = await Promise.all([$ext.db.get('c'), $ext.http.post('d')]);\n"
+    "return [a, b, c, d];";
+
+static void test_ext_answers(void **state)
+{
+    (void)state;
+    cli_run_t r;
+    const char *args[] = { "run", write_temp(ext_handler), "--cap", "ext:*",
+                           "--ext", "db.get={\"v\":1}", "--ext", "http.post=\"ok\"", NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 0);
+    json_t *doc = parse(&r);
+    char *value = json_dumps(json_object_get(doc, "returnValue"), JSON_COMPACT);
+    assert_string_equal(value, "[{\"v\":1},{\"v\":1},{\"v\":1},\"ok\"]");
+    free(value);
+    json_t *metrics = json_object_get(doc, "metrics");
+    assert_int_equal(json_integer_value(json_object_get(metrics, "suspensions")), 4);
+    json_decref(doc);
+}
+
+static void test_stop_at_suspend(void **state)
+{
+    (void)state;
+    cli_run_t r;
+    const char *args[] = { "run", write_temp(ext_handler), "--cap", "ext:*", "--ext", "db.get=1",
+                           "--ext", "http.post=2", "--stop-at-suspend", NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 0);
+    json_t *doc = parse(&r);
+    assert_string_equal(json_string_value(json_object_get(doc, "status")), "suspended");
+    json_t *s = json_object_get(doc, "suspension");
+    assert_string_equal(json_string_value(json_object_get(s, "extension")), "db");
+    assert_string_equal(json_string_value(json_object_get(s, "method")), "get");
+    assert_non_null(json_string_value(json_object_get(s, "id")));
+    json_decref(doc);
+}
+
+static void test_missing_answer_fails_the_await(void **state)
+{
+    (void)state;
+    cli_run_t r;
+    const char *args[] = { "run", write_temp(ext_handler), "--cap", "ext:*", "--ext", "db.get=1",
+                           "--ext", "http.get=2", NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 1);
+    json_t *doc = parse(&r);
+    /* db.get is answered; the Promise.all also calls http.post, unknown */
+    assert_string_equal(error_code(doc), "METHOD_NOT_FOUND");
+    json_decref(doc);
+}
+
+static void test_infer_caps(void **state)
+{
+    (void)state;
+    cli_run_t r;
+    const char *args[] = { "infer-caps", g_counter, NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.out, "events:emit:counter:changed\nstate:read:count\nstate:write:count\n");
+}
+
+static void test_bench(void **state)
+{
+    (void)state;
+    cli_run_t r;
+    const char *args[] = { "bench", g_counter, "--state", "{\"count\":1}", "--cap", "state:read:count",
+                           "--cap", "state:write:count", "--cap", "events:emit:*", "--iterations", "50", NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 0);
+    json_t *doc = parse(&r);
+    assert_int_equal(json_integer_value(json_object_get(doc, "iterations")), 50);
+    assert_int_equal(json_integer_value(json_object_get(doc, "failures")), 0);
+    assert_true(json_number_value(json_object_get(doc, "p50Us")) > 0);
+    assert_true(json_number_value(json_object_get(doc, "p99Us")) >= json_number_value(json_object_get(doc, "p50Us")));
+    assert_true(json_number_value(json_object_get(doc, "execPerSec")) > 0);
+    json_decref(doc);
+}
+
+static void test_usage_errors(void **state)
+{
+    (void)state;
+    static const char *const cases[][8] = {
+        { "run", NULL },
+        { "run", "/nonexistent/file.js", NULL },
+        { "frobnicate", NULL },
+        { "run", "x.js", "--timeout-ms", "abc", NULL },
+        { "run", "x.js", "--memory-mb", "1", NULL },
+        { "run", "x.js", "--state", "{not json", NULL },
+        { "run", "x.js", "--args", "[1,2]", NULL },
+        { "run", "x.js", "--ext", "nodot=1", NULL },
+        { "run", "x.js", "--cap", NULL },
+        { "infer-caps", NULL },
+    };
+    char *file = write_temp("return 1;");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *args[8];
+        for (int j = 0; j < 8; j++)
+            args[j] = cases[i][j] && !strcmp(cases[i][j], "x.js") ? file : cases[i][j];
+        cli_run_t r;
+        nexus(&r, args);
+        if (r.exit_code != 2)
+            fail_msg("case %zu: exit %d, expected 2", i, r.exit_code);
+    }
+    /* a malformed capability token: the result says why, exit 2 */
+    cli_run_t r;
+    const char *args[] = { "run", file, "--cap", "state:delete:x", NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 2);
+    json_t *doc = parse(&r);
+    assert_string_equal(error_code(doc), "INVALID_ARGUMENT");
+    json_decref(doc);
+}
+
+static void test_help(void **state)
+{
+    (void)state;
+    cli_run_t r;
+    const char *args[] = { "--help", NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "nexus run FILE"));
+    assert_non_null(strstr(r.out, "--timeout-ms"));
+    assert_non_null(strstr(r.out, "Exit status"));
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    for (int i = 0; i < g_temp_count; i++)
+        unlink(g_temps[i]);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_counter_example),
+        cmocka_unit_test(test_counter_without_write),
+        cmocka_unit_test(test_hostile_handlers_end_cleanly),
+        cmocka_unit_test(test_allocation_hits_memory_limit),
+        cmocka_unit_test(test_syntax_error),
+        cmocka_unit_test(test_ext_answers),
+        cmocka_unit_test(test_stop_at_suspend),
+        cmocka_unit_test(test_missing_answer_fails_the_await),
+        cmocka_unit_test(test_infer_caps),
+        cmocka_unit_test(test_bench),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_help),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
