@@ -226,8 +226,9 @@ static const char *decode_timestamp(const uint8_t *data, size_t len, item_t *it)
 }
 
 /* An extension: only the timestamp, and only in its three canonical forms
- * (fixext4, fixext8, ext8 of length 12), is accepted. is_ext8 tells the
- * ext8/16/32 family (length read from the input) from fixext. */
+ * (fixext4, fixext8, ext8 of length 12), is accepted. length_bytes is the
+ * width of the ext8/16/32 length field, or 0 for fixext, whose data length
+ * the type byte already gave. */
 static const char *read_ext(byte_reader_t *r, size_t length_bytes, uint64_t length, item_t *it)
 {
     bool is_ext8 = length_bytes == 1;
