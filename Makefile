@@ -169,10 +169,13 @@ $(B)/native/%.o: $(QJS)/.verified
 	@mkdir -p $(@D)
 	$(CC) -O2 -fPIC -w -I$(QJS) $(QJS_DEFS) -c $(QJS)/$*.c -o $@
 
-$(B)/bench/compute: bench/compute.c $(LIB) $(NATIVE_QJS_OBJS)
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -isystem $(QJS) $< $(NATIVE_QJS_OBJS) $(LIB) $(HOST_LIBS) -o $@
+BENCH_SRCS := $(wildcard bench/*.c)
 
-bench: $(B)/bench/compute
-	$(B)/bench/compute bench/compute.js
+$(B)/bench/report: $(BENCH_SRCS) bench/report.h $(LIB) $(NATIVE_QJS_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -isystem $(QJS) $(BENCH_SRCS) $(NATIVE_QJS_OBJS) $(LIB) $(HOST_LIBS) -o $@
+
+# The performance report: a table on stdout and build/bench.json.
+bench: $(B)/bench/report
+	$(B)/bench/report $(B)/bench.json
 .PHONY: bench

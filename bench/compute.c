@@ -1,34 +1,23 @@
 /* compute.c - the sandbox/native ratio: the same compute-bound script, run
  * by QuickJS inside the sandbox (wasm2c) and by the same QuickJS built
- * natively, interleaved in one process. Prints medians, the ratio, and a
- * JSON line for build/bench.json. */
+ * natively, interleaved in one process. The figure is the median of the
+ * per-round ratios (each round runs both back to back). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "quickjs.h"
+#include "report.h"
 #include "sandbox/instance.h"
 
-#define ROUNDS 9
+#define ROUNDS 11
 
 static double now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int compare(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, compare);
-    return v[n / 2];
 }
 
 static double run_native(const char *src, size_t len)
@@ -70,45 +59,36 @@ static double run_sandbox(const nx_snapshot_t *snap, const char *src, size_t len
     return elapsed;
 }
 
-int main(int argc, char **argv)
+void bench_compute(const char *path)
 {
-    const char *path = argc > 1 ? argv[1] : "bench/compute.js";
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return 1;
-    }
-    static char src[1 << 20];
-    size_t len = fread(src, 1, sizeof src - 1, f);
-    fclose(f);
-    src[len] = '\0';
-
+    size_t len;
+    char *src = read_text(path, &len);
     char err[256];
     nx_snapshot_t *snap;
     if (nx_snapshot_create(NX_INIT_RAW_ENGINE, &snap, err, sizeof err) != NX_OK) {
         fprintf(stderr, "snapshot: %s\n", err);
-        return 1;
+        exit(1);
     }
-    double native[ROUNDS], sandbox[ROUNDS];
+    double native[ROUNDS], sandbox[ROUNDS], ratio[ROUNDS];
     run_native(src, len); /* warm both up */
     run_sandbox(snap, src, len);
     for (int i = 0; i < ROUNDS; i++) {
-        native[i] = run_native(src, len);
-        sandbox[i] = run_sandbox(snap, src, len);
+        /* alternate the order so drift favours neither */
+        if (i % 2) {
+            native[i] = run_native(src, len);
+            sandbox[i] = run_sandbox(snap, src, len);
+        } else {
+            sandbox[i] = run_sandbox(snap, src, len);
+            native[i] = run_native(src, len);
+        }
+        ratio[i] = sandbox[i] / native[i];
     }
-    double best_native = native[0], best_sandbox = sandbox[0];
-    for (int i = 1; i < ROUNDS; i++) {
-        if (native[i] < best_native) best_native = native[i];
-        if (sandbox[i] < best_sandbox) best_sandbox = sandbox[i];
-    }
-    double mn = median(native, ROUNDS), ms = median(sandbox, ROUNDS);
-    printf("compute-bound script (%s), %d interleaved rounds\n", path, ROUNDS);
-    printf("  native QuickJS (gcc -O2)   median %8.2f ms   best %8.2f ms\n", mn, best_native);
-    printf("  sandbox (wasm2c)           median %8.2f ms   best %8.2f ms\n", ms, best_sandbox);
-    printf("  sandbox / native           median %8.3f      best %8.3f      goal <= 1.15\n",
-           ms / mn, best_sandbox / best_native);
-    fprintf(stderr, "{\"computeNativeMs\":%.3f,\"computeSandboxMs\":%.3f,\"computeRatio\":%.4f,"
-                    "\"computeRatioBest\":%.4f}\n", mn, ms, ms / mn, best_sandbox / best_native);
+    printf("compute-bound script %s: %d interleaved rounds\n", path, ROUNDS);
+    report_add("computeNativeMs", "compute script, native QuickJS (gcc -O2)", median(native, ROUNDS), "ms",
+               GOAL_NONE, 0);
+    report_add("computeSandboxMs", "compute script, in the sandbox", median(sandbox, ROUNDS), "ms", GOAL_NONE, 0);
+    report_add("computeRatio", "compute sandbox / native (median of pairs)", median(ratio, ROUNDS), "x",
+               GOAL_AT_MOST, 1.15);
     nx_snapshot_free(snap);
-    return 0;
+    free(src);
 }

@@ -13,6 +13,9 @@
 #include "nexus.h"
 #include "sandbox/instance.h"
 
+/* Recent restore durations, for the benchmark's "restore alone" figure. */
+#define NX_POOL_RESTORE_SAMPLES 1024
+
 typedef struct nx_pool {
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -21,6 +24,7 @@ typedef struct nx_pool {
     uint32_t max;                 /* idle + busy + suspended + being created */
     uint32_t idle_count, busy_count, suspended_count, creating;
     uint64_t created, restores;
+    uint32_t restore_ns[NX_POOL_RESTORE_SAMPLES]; /* ring, newest at restores % N */
     bool closed;
 } nx_pool_t;
 
@@ -54,5 +58,8 @@ void nx_pool_close(nx_pool_t *pool);
 void nx_pool_wait_idle(nx_pool_t *pool);
 
 void nx_pool_get_stats(nx_pool_t *pool, nx_pool_stats_t *out);
+
+/* Copies up to max recent restore durations (ns) into out; returns the count. */
+size_t nx_pool_restore_samples(nx_pool_t *pool, uint32_t *out, size_t max);
 
 #endif
