@@ -29,7 +29,7 @@ QJS_UNITS   := quickjs libregexp libunicode cutils libbf
 GUEST_UNITS := $(basename $(notdir $(wildcard guest/*.c)))
 GUEST_HDRS  := $(wildcard guest/*.h guest/compat/*.h)
 # 1 MiB shadow stack placed first: overflowing it leaves linear memory and traps
-GUEST_LDFLAGS := -Wl,-z,stack-size=1048576 -Wl,--stack-first -Wl,--strip-debug
+GUEST_LDFLAGS := -Wl,-z,stack-size=1048576 -Wl,--stack-first
 
 GUEST_WASM := $(B)/guest/guest.wasm
 GUEST_C    := $(B)/guest/guest_w2c.c
@@ -59,8 +59,14 @@ $(B)/guest/obj/prelude.o: $(B)/guest/prelude.c
 GUEST_WASM_OBJS := $(QJS_UNITS:%=$(B)/guest/qjs/%.o) $(GUEST_UNITS:%=$(B)/guest/obj/%.o) \
                    $(B)/guest/obj/prelude.o
 
-$(GUEST_WASM): $(GUEST_WASM_OBJS) scripts/check-imports.sh
-	$(WASM_CC) $(WASI_FLAGS) $(WASI_LINK) $(GUEST_WASM_OBJS) -o $@ $(GUEST_LDFLAGS)
+# Linked at -O0 so clang does not run wasm-opt on its own (it does when
+# binaryen is on the PATH, with flags we do not choose); wasm-opt then runs
+# here, always, keeping function names for profiles and crash reports.
+$(B)/guest/guest-linked.wasm: $(GUEST_WASM_OBJS)
+	$(WASM_CC) --target=wasm32-wasi --sysroot=/usr -O0 $(WASI_LINK) $(GUEST_WASM_OBJS) -o $@ $(GUEST_LDFLAGS)
+
+$(GUEST_WASM): $(B)/guest/guest-linked.wasm scripts/check-imports.sh
+	wasm-opt -O2 --debuginfo $< -o $@
 	bash scripts/check-imports.sh $@
 
 $(GUEST_C) $(GUEST_H) &: $(GUEST_WASM)

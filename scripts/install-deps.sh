@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
-  wabt make gcc pkg-config patch
+  wabt binaryen make gcc pkg-config patch
   libmsgpack-dev libjansson-dev libssl-dev libcmocka-dev uthash-dev
   valgrind
 )

@@ -22,7 +22,7 @@
 struct nx_snapshot {
     uint8_t *image;            /* linear memory after initialisation */
     uint32_t size, pages;
-    uint32_t stack_pointer;    /* w2c_g0 */
+    uint32_t stack_pointer;    /* w2c___stack_pointer */
     nx_abi_layout_t layout;    /* validated addresses inside the image */
 };
 
@@ -172,7 +172,7 @@ void nx_instance_restore(nx_instance_t *inst)
         restore_written(inst);
     else
         restore_all(inst);
-    inst->guest.w2c_g0 = s->stack_pointer;
+    inst->guest.w2c___stack_pointer = s->stack_pointer;
     inst->exec = NULL;
 }
 
@@ -211,7 +211,7 @@ nx_code_t nx_instance_create(const nx_snapshot_t *snap, nx_instance_t **out)
         return NX_E_MEMORY_LIMIT;
     }
     restore_all(inst);
-    inst->guest.w2c_g0 = snap->stack_pointer;
+    inst->guest.w2c___stack_pointer = snap->stack_pointer;
     inst->tracked = nx_dirty_track(inst->guest.w2c_memory.data, snap->size) == 0;
     *out = inst;
     return NX_OK;
@@ -284,7 +284,7 @@ nx_code_t nx_snapshot_create(uint32_t init_flags, nx_snapshot_t **out, char *err
         const wasm_rt_memory_t *m = &inst->guest.w2c_memory;
         snap->size = m->size;
         snap->pages = m->pages;
-        snap->stack_pointer = inst->guest.w2c_g0;
+        snap->stack_pointer = inst->guest.w2c___stack_pointer;
         snap->image = malloc(m->size);
         if (snap->image)
             memcpy(snap->image, m->data, m->size);
