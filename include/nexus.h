@@ -377,13 +377,15 @@ nx_code_t nx_execute_recorded(nx_runtime_t *rt, const char *source, size_t len,
 /* Serialises / loads a recording (MessagePack). Owner of *buf: caller, nx_free. */
 nx_code_t nx_recording_save(const nx_recording_t *rec, uint8_t **buf, size_t *len);
 nx_code_t nx_recording_load(const void *buf, size_t len, nx_recording_t **out);
-/* Replays: runs the recorded source again with every host call answered from
- * the log, time and randomness included, and resumes where the recording
- * resumed. Returns the final result (identical to the recorded one). A
- * handler that departs from the log ends with NX_E_INVALID_HANDLER. */
+/* Replays: runs the recorded source again under the recorded context; the
+ * host calls whose answers came from outside the sandbox (time, Math.random's
+ * seed, extension and host-function answers, extension call ids, registry
+ * listings) are answered from the log, the others run again and must match
+ * it; it resumes where the recording resumed, with the recorded answers.
+ * Returns the final result, identical to the recorded one but for its
+ * metrics. A replay that departs from the log ends with
+ * NX_E_INVALID_HANDLER. */
 nx_code_t nx_replay(nx_runtime_t *rt, const nx_recording_t *rec, nx_result_t **out);
-/* The final result the recording ended with. Owner: recording. */
-const nx_result_t *nx_recording_result(const nx_recording_t *rec);
 void nx_recording_free(nx_recording_t *rec);
 
 /* ---- statistics and metrics ---------------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "record.h"
 #include "result.h"
 
 struct nx_state_write {
@@ -91,6 +92,7 @@ void nx_exec_free(nx_exec_t *e)
         nx_pending_call_clear(&e->pending[i]);
     free(e->pending);
     nx_caps_free(e->caps);
+    nx_recorder_free(e->recorder);
     nx_state_snapshot_release(e->state);
     nx_result_free(e->out);
     free(e->parked_reply);

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "exec.h"
+#include "record.h"
 #include "result.h"
 #include "runtime.h"
 #include "sandbox/memory.h"
@@ -388,10 +389,27 @@ static nx_code_t add_suspensions(nx_exec_t *e, nx_result_t *r)
 
 /* Settles the call: completes e->out, then parks the execution (suspended)
  * or releases its instance and frees it. Returns the result. */
+/* Recording: keeps the segment's result. Replaying: a divergence (a host
+ * call or the result differing from the log) makes the result an error. */
+static outcome_t observe_segment(nx_exec_t *e, nx_result_t *r, outcome_t outcome)
+{
+    bool ended = !(outcome == OUTCOME_PENDING && nx_result_status(r) == NX_STATUS_SUSPENDED);
+    if (!nx_recorder_divergence(e->recorder))
+        nx_recorder_segment_end(e->recorder, r, ended);
+    const char *why = nx_recorder_divergence(e->recorder);
+    if (!why)
+        return outcome;
+    nx_result_set_errorf(r, NX_E_INVALID_HANDLER, "replay diverged: %s", why);
+    nx_result_clear_effects(r);
+    return OUTCOME_DONE;
+}
+
 static nx_result_t *finish_call(nx_runtime_t *rt, nx_exec_t *e, outcome_t outcome, uint64_t started)
 {
     nx_result_t *r = e->out;
     e->out = NULL;
+    if (e->recorder)
+        outcome = observe_segment(e, r, outcome);
     nx_status_t status = nx_result_status(r);
     if (status == NX_STATUS_ERROR)
         nx_result_clear_effects(r);
@@ -478,8 +496,10 @@ static nx_code_t run(nx_runtime_t *rt, const nx_blob_t *bc, const char *source, 
     char err[512];
     nx_exec_t *e;
     nx_code_t code = nx_exec_create(rt, ctx, &rt->config.limits, source, source_len, &e, err, sizeof err);
-    if (code != NX_OK)
+    if (code != NX_OK) {
+        nx_recorder_free(recorder);
         return fail(out, code, err);
+    }
     e->recorder = recorder;
     e->out = nx_result_create(NX_STATUS_SUCCESS);
     if (!e->out) {
@@ -518,15 +538,18 @@ static nx_code_t check_runtime(nx_runtime_t *rt, const nx_context_t *ctx, nx_res
     return NX_OK;
 }
 
+/* Takes ownership of recorder (it ends with the execution). */
 nx_code_t nx_execute_source(nx_runtime_t *rt, const char *source, size_t len,
                             const nx_context_t *ctx, struct nx_recorder *recorder, nx_result_t **out)
 {
     uint64_t started = now_us();
     nx_code_t code = check_runtime(rt, ctx, out);
-    if (code != NX_OK)
+    if (code == NX_OK && !source && len)
+        code = fail(out, NX_E_INVALID_ARGUMENT, "source is NULL");
+    if (code != NX_OK) {
+        nx_recorder_free(recorder);
         return code;
-    if (!source && len)
-        return fail(out, NX_E_INVALID_ARGUMENT, "source is NULL");
+    }
     nx_blob_t *bc;
     nx_result_t *error;
     uint8_t key[NX_CACHE_KEY_BYTES];
@@ -537,10 +560,18 @@ nx_code_t nx_execute_source(nx_runtime_t *rt, const char *source, size_t len,
         nx_result_metrics_mut(error)->compile_us = compile_us;
         nx_result_metrics_mut(error)->duration_us = now_us() - started;
         nx_metrics_record(&rt->metrics, error);
+        if (recorder) {
+            nx_recorder_segment_end(recorder, error, true);
+            if (nx_recorder_divergence(recorder))
+                nx_result_set_errorf(error, NX_E_INVALID_HANDLER, "replay diverged: %s",
+                                     nx_recorder_divergence(recorder));
+        }
+        nx_recorder_free(recorder);
         *out = error;
         return NX_OK;
     }
     if (code != NX_OK) {
+        nx_recorder_free(recorder);
         *out = error ? error : nx_result_error_new(code, "compilation failed");
         return code;
     }
@@ -690,6 +721,8 @@ nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id, const nx_outcom
     }
     nx_pending_call_clear(&call);
     nx_pool_unpark(&rt->pool);
+    if (e->recorder)
+        nx_recorder_resume(e->recorder, suspension_id, outcome);
     e->out = nx_result_create(NX_STATUS_SUCCESS);
     msgpack_sbuffer req;
     outcome_t oc = OUTCOME_TRAPPED;

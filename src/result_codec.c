@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "nexus.h"
+#include "record.h"
 #include "values.h"
 
 typedef struct emitter emitter_t;
@@ -85,11 +86,11 @@ static void walk_metrics(emitter_t *em, const nx_metrics_t *m)
     em->end(em);
 }
 
-static void walk(emitter_t *em, const nx_result_t *r)
+static void walk(emitter_t *em, const nx_result_t *r, bool with_metrics)
 {
     size_t value_len;
     const uint8_t *value = nx_result_value(r, &value_len);
-    em->map(em, 10);
+    em->map(em, with_metrics ? 10 : 9);
     field_str(em, "status", nx_status_name(nx_result_status(r)));
     field_value(em, "returnValue", value, value_len);
 
@@ -155,8 +156,10 @@ static void walk(emitter_t *em, const nx_result_t *r)
 
     em->str(em, "error");
     walk_error(em, nx_result_error(r));
-    em->str(em, "metrics");
-    walk_metrics(em, nx_result_metrics(r));
+    if (with_metrics) {
+        em->str(em, "metrics");
+        walk_metrics(em, nx_result_metrics(r));
+    }
     em->end(em);
 }
 
@@ -191,14 +194,14 @@ static void mp_value(emitter_t *em, const uint8_t *v, size_t n)
         msgpack_pack_nil(MP(em));
 }
 
-nx_code_t nx_result_to_msgpack(const nx_result_t *r, uint8_t **buf, size_t *len)
+static nx_code_t to_msgpack(const nx_result_t *r, bool with_metrics, uint8_t **buf, size_t *len)
 {
     if (!r || !buf || !len)
         return NX_E_INVALID_ARGUMENT;
     mp_emitter_t em = { .base = { mp_map, mp_array, mp_end, mp_str, mp_uint, mp_real, mp_bool, mp_value, false } };
     msgpack_sbuffer_init(&em.sb);
     msgpack_packer_init(&em.pk, &em.sb, msgpack_sbuffer_write);
-    walk(&em.base, r);
+    walk(&em.base, r, with_metrics);
     if (!em.sb.data) {
         msgpack_sbuffer_destroy(&em.sb);
         return NX_E_INTERNAL_ERROR;
@@ -206,6 +209,17 @@ nx_code_t nx_result_to_msgpack(const nx_result_t *r, uint8_t **buf, size_t *len)
     *buf = (uint8_t *)em.sb.data;
     *len = em.sb.size;
     return NX_OK;
+}
+
+nx_code_t nx_result_to_msgpack(const nx_result_t *r, uint8_t **buf, size_t *len)
+{
+    return to_msgpack(r, true, buf, len);
+}
+
+/* Everything but metrics: what must match between a run and its replay. */
+nx_code_t nx_result_outcome_msgpack(const nx_result_t *r, uint8_t **buf, size_t *len)
+{
+    return to_msgpack(r, false, buf, len);
 }
 
 /* ---- JSON emitter ---------------------------------------------------------------------- */
@@ -281,7 +295,7 @@ nx_code_t nx_result_to_json(const nx_result_t *r, char **json)
     if (!r || !json)
         return NX_E_INVALID_ARGUMENT;
     json_emitter_t je = { .base = { js_map, js_array, js_end, js_str, js_uint, js_real, js_bool, js_value, false } };
-    walk(&je.base, r);
+    walk(&je.base, r, true);
     while (je.depth > 0)
         js_end(&je.base);
     free(je.key);

@@ -2,15 +2,19 @@
  * protocol imports (finish, reply_read) that carry no API of their own. */
 #include "hostcalls/boundary.h"
 
+#include <msgpack.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "record.h"
 #include "result.h"
 #include "runtime.h"
 #include "values.h"
+
+#define MAX_INTERCEPTORS 16
 
 double nx_now_ms(void)
 {
@@ -29,11 +33,9 @@ static uint8_t *reply_buffer(nx_instance_t *inst)
 int32_t nx_call_begin(nx_call_t *c, nx_instance_t *inst, const char *interface,
                       const char *function, bool counted)
 {
-    c->inst = inst;
-    c->exec = inst->exec;
-    c->thread = inst->thread;
-    c->interface = interface;
-    c->function = function;
+    *c = (nx_call_t){ .inst = inst, .exec = inst->exec, .thread = inst->thread,
+                      .interface = interface, .function = function };
+    c->observed = c->exec && (c->exec->recorder || atomic_load(&c->exec->rt->intercepted));
     if (c->thread)
         nx_thread_enter_host(c->thread);
     if (!c->exec)
@@ -47,8 +49,197 @@ int32_t nx_call_begin(nx_call_t *c, nx_instance_t *inst, const char *interface,
     return 0;
 }
 
+/* ---- observation: interceptors, recording, replay --------------------------------- */
+
+static void intercept(nx_call_t *c, bool after, int32_t ret)
+{
+    nx_runtime_t *rt = c->exec->rt;
+    if (!atomic_load(&rt->intercepted))
+        return;
+    nx_interceptor_t hooks[MAX_INTERCEPTORS];
+    pthread_rwlock_rdlock(&rt->interceptors_lock);
+    size_t n = rt->interceptor_count < MAX_INTERCEPTORS ? rt->interceptor_count : MAX_INTERCEPTORS;
+    memcpy(hooks, rt->interceptors, n * sizeof *hooks);
+    pthread_rwlock_unlock(&rt->interceptors_lock);
+    nx_host_call_t call = {
+        .interface = c->interface, .function = c->function,
+        .input = c->input, .input_len = c->input_len,
+        .output = after && ret >= 0 ? c->output : NULL, .output_len = after && ret >= 0 ? c->output_len : 0,
+        .code = after && ret < 0 ? (nx_code_t)-ret : NX_OK,
+    };
+    for (size_t i = 0; i < n; i++) {
+        nx_interceptor_fn fn = after ? hooks[i].after : hooks[i].before;
+        if (fn)
+            fn(hooks[i].user_data, &call);
+    }
+}
+
+static bool same_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
+/* Replaying: the logged call this one must match (fetched once). */
+static const nx_logged_call_t *logged_call(nx_call_t *c)
+{
+    nx_recorder_t *rec = c->exec->recorder;
+    if (!c->logged) {
+        c->logged = nx_recorder_next(rec);
+        if (!c->logged)
+            nx_recorder_diverge(rec, "the replay made a host call (%s.%s) the recording does not have",
+                                c->interface, c->function);
+        else if (strcmp(c->logged->interface, c->interface) || strcmp(c->logged->function, c->function))
+            nx_recorder_diverge(rec, "the replay called %s.%s where the recording called %s.%s",
+                                c->interface, c->function, c->logged->interface, c->logged->function);
+    }
+    return nx_recorder_divergence(rec) ? NULL : c->logged;
+}
+
+int32_t nx_call_input(nx_call_t *c, const char *fmt, ...)
+{
+    if (!c->observed)
+        return 0;
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_array(&pk, (uint32_t)strlen(fmt));
+    va_list ap;
+    va_start(ap, fmt);
+    for (const char *f = fmt; *f; f++) {
+        const void *p = *f == 'u' || *f == 'i' ? NULL : va_arg(ap, const void *);
+        size_t len = *f == 'u' || *f == 'i' ? 0 : va_arg(ap, size_t);
+        if (*f == 'u')
+            msgpack_pack_uint64(&pk, va_arg(ap, uint64_t));
+        else if (*f == 'i')
+            msgpack_pack_int64(&pk, va_arg(ap, int64_t));
+        else if (*f == 'v' && len)
+            msgpack_sbuffer_write(&sb, p, len);
+        else if ((*f == 's' || *f == 'S') && p)
+            msgpack_pack_str_with_body(&pk, p, len);
+        else
+            msgpack_pack_nil(&pk);
+    }
+    va_end(ap);
+    free(c->input);
+    c->input = (uint8_t *)sb.data;
+    c->input_len = sb.size;
+    intercept(c, false, 0);
+    nx_recorder_t *rec = c->exec->recorder;
+    if (nx_recorder_replaying(rec)) {
+        const nx_logged_call_t *l = logged_call(c);
+        if (l && !same_bytes(l->input, l->input_len, c->input, c->input_len))
+            nx_recorder_diverge(rec, "the replay called %s.%s with other arguments than recorded",
+                                c->interface, c->function);
+        if (nx_recorder_divergence(rec))
+            return nx_call_fail(c, NX_E_INVALID_HANDLER, "replay diverged: %s", nx_recorder_divergence(rec));
+    }
+    return 0;
+}
+
+bool nx_call_from_log(nx_call_t *c, int32_t *ret, const uint8_t **output, size_t *len)
+{
+    if (!c->observed || !nx_recorder_replaying(c->exec->recorder))
+        return false;
+    const nx_logged_call_t *l = logged_call(c);
+    if (!l)
+        return false;
+    *ret = l->ret;
+    *output = l->output;
+    *len = l->output_len;
+    return true;
+}
+
+static void set_output(nx_call_t *c, const uint8_t *bytes, size_t len);
+
+bool nx_call_logged_scalar(nx_call_t *c, double *d, uint64_t *u)
+{
+    int32_t ret;
+    const uint8_t *out;
+    size_t len;
+    if (!nx_call_from_log(c, &ret, &out, &len) || !out)
+        return false;
+    msgpack_zone zone;
+    msgpack_zone_init(&zone, 64);
+    msgpack_object o;
+    size_t off = 0;
+    bool ok = msgpack_unpack((const char *)out, len, &off, &zone, &o) == MSGPACK_UNPACK_SUCCESS;
+    if (ok && o.type == MSGPACK_OBJECT_FLOAT64)
+        *d = o.via.f64;
+    else if (ok && o.type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+        *u = o.via.u64;
+    else
+        ok = false;
+    msgpack_zone_destroy(&zone);
+    return ok;
+}
+
+int32_t nx_call_answer_logged(nx_call_t *c, int32_t ret, const uint8_t *output, size_t len)
+{
+    if (ret >= 0)
+        return len ? nx_call_reply(c, output, len) : ret;
+    /* a failure: its message goes back to the reply buffer as it was */
+    uint8_t *buf = reply_buffer(c->inst);
+    if (buf && len <= NX_ABI_REPLY_CAPACITY)
+        memcpy(buf, output, len);
+    set_output(c, output, len);
+    nx_exec_raise(c->exec, (nx_code_t)-ret);
+    return ret;
+}
+
+static void set_output(nx_call_t *c, const uint8_t *bytes, size_t len)
+{
+    free(c->output);
+    c->output = NULL;
+    c->output_len = 0;
+    if (len && (c->output = malloc(len)) != NULL) {
+        memcpy(c->output, bytes, len);
+        c->output_len = len;
+    }
+}
+
+static void output_packed(nx_call_t *c, double d, uint64_t u, bool is_double)
+{
+    if (!c->observed)
+        return;
+    uint8_t buf[9];
+    msgpack_sbuffer sb = { 0 };
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    if (is_double)
+        msgpack_pack_double(&pk, d);
+    else
+        msgpack_pack_uint64(&pk, u);
+    size_t n = sb.size < sizeof buf ? sb.size : sizeof buf;
+    memcpy(buf, sb.data, n);
+    msgpack_sbuffer_destroy(&sb);
+    set_output(c, buf, n);
+}
+
+void nx_call_output_double(nx_call_t *c, double v) { output_packed(c, v, 0, true); }
+void nx_call_output_uint(nx_call_t *c, uint64_t v) { output_packed(c, 0, v, false); }
+
+static void observe_end(nx_call_t *c, int32_t ret)
+{
+    nx_recorder_t *rec = c->exec->recorder;
+    if (rec && nx_recorder_replaying(rec)) {
+        const nx_logged_call_t *l = logged_call(c);
+        if (l && (l->ret != ret || !same_bytes(l->output, l->output_len, c->output, c->output_len)))
+            nx_recorder_diverge(rec, "%s.%s answered otherwise than recorded", c->interface, c->function);
+    } else if (rec) {
+        nx_recorder_log(rec, c->interface, c->function, c->input, c->input_len, ret, c->output,
+                        c->output_len);
+    }
+    intercept(c, true, ret);
+    free(c->input);
+    free(c->output);
+    c->input = c->output = NULL;
+}
+
 uint32_t nx_call_end(nx_call_t *c, int32_t ret)
 {
+    if (c->observed)
+        observe_end(c, ret);
     if (c->thread)
         nx_thread_leave_host(c->thread);
     return (uint32_t)ret;
@@ -72,6 +263,8 @@ int32_t nx_call_fail(nx_call_t *c, nx_code_t code, const char *fmt, ...)
     buf[1] = (uint8_t)(len >> 8);
     buf[2] = (uint8_t)len;
     memcpy(buf + 3, msg, len);
+    if (c->observed)
+        set_output(c, buf, len + 3);
     return -(int32_t)code;
 }
 
@@ -79,6 +272,8 @@ int32_t nx_call_reply(nx_call_t *c, const uint8_t *bytes, size_t len)
 {
     if (len > INT32_MAX)
         return nx_call_fail(c, NX_E_RESOURCE_LIMIT, "reply too large");
+    if (c->observed)
+        set_output(c, bytes, len);
     if (len <= NX_ABI_REPLY_CAPACITY) {
         if (len)
             memcpy(reply_buffer(c->inst), bytes, len);

@@ -26,6 +26,12 @@ typedef struct nx_call {
     nx_thread_t *thread;
     const char *interface;    /* "nexus:state", ... for interceptors */
     const char *function;
+    /* when interceptors or a recorder watch (observed), what the call took
+     * and what the guest got back, as MessagePack */
+    bool observed;
+    uint8_t *input, *output;
+    size_t input_len, output_len;
+    const struct nx_logged_call *logged; /* replaying: the call in the log */
 } nx_call_t;
 
 /* Starts a host call. counted calls count against max_host_calls. Returns
@@ -53,6 +59,29 @@ int32_t nx_call_value(nx_call_t *c, uint32_t ptr, uint32_t len, const char *what
                       const uint8_t **out);
 /* Charges bytes against max_output_bytes. Returns 0 or a failure value. */
 int32_t nx_call_charge(nx_call_t *c, size_t bytes);
+
+/* Declares the call's arguments once they are validated, as a MessagePack
+ * array built from fmt (s: string ptr,len; v: value ptr,len; S: string or
+ * NULL as nil, len; u: uint64; i: int64). Does nothing unless observed;
+ * then runs the before-interceptors and, when replaying, checks the call
+ * against the log (a mismatch fails it). Returns 0 or a failure value. */
+int32_t nx_call_input(nx_call_t *c, const char *fmt, ...);
+
+/* Replaying a call whose answer came from outside the sandbox: true, with
+ * the logged return value and output. */
+bool nx_call_from_log(nx_call_t *c, int32_t *ret, const uint8_t **output, size_t *len);
+
+/* Replaying a call whose scalar answer (time, seed) came from outside:
+ * true with the logged float in *d or unsigned integer in *u. */
+bool nx_call_logged_scalar(nx_call_t *c, double *d, uint64_t *u);
+
+/* Hands the guest a logged answer (reply bytes, or an error message when
+ * ret < 0) and returns ret. */
+int32_t nx_call_answer_logged(nx_call_t *c, int32_t ret, const uint8_t *output, size_t len);
+
+/* The output of calls that answer with a scalar rather than a reply. */
+void nx_call_output_double(nx_call_t *c, double v);
+void nx_call_output_uint(nx_call_t *c, uint64_t v);
 
 /* Current wall-clock time, Unix epoch milliseconds. */
 double nx_now_ms(void);

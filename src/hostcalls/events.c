@@ -11,11 +11,13 @@ u32 Z_nexusZ_emit(struct Z_nexus_instance_t *ctx, u32 nptr, u32 nlen, u32 pptr, 
     int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:events", "emit", true);
     if (ret == 0)
         ret = nx_call_string(&c, nptr, nlen, NX_MAX_NAME_BYTES, false, "an event name", &name);
+    if (ret == 0)
+        ret = nx_call_value(&c, pptr, plen, "an event payload", &payload);
+    if (ret == 0)
+        ret = nx_call_input(&c, "sv", name, (size_t)nlen, payload, (size_t)plen);
     if (ret == 0 && !nx_caps_can_emit_event(c.exec->caps, name, nlen))
         ret = nx_call_fail(&c, NX_E_PERMISSION_DENIED, "permission denied: needs events:emit:%.*s",
                            (int)nlen, name);
-    if (ret == 0)
-        ret = nx_call_value(&c, pptr, plen, "an event payload", &payload);
     if (ret == 0 && c.exec->events >= c.exec->limits.max_events)
         ret = nx_call_fail(&c, NX_E_RESOURCE_LIMIT, "more than %u events", c.exec->limits.max_events);
     if (ret == 0)

@@ -17,7 +17,13 @@ u32 Z_nexusZ_ext_list(struct Z_nexus_instance_t *ctx)
 {
     nx_call_t c;
     int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:ext", "list", true);
-    if (ret == 0) {
+    if (ret == 0)
+        ret = nx_call_input(&c, "");
+    const uint8_t *logged;
+    size_t logged_len;
+    if (ret == 0 && nx_call_from_log(&c, &ret, &logged, &logged_len)) {
+        ret = nx_call_answer_logged(&c, ret, logged, logged_len);
+    } else if (ret == 0) {
         uint8_t *list;
         size_t len;
         if (nx_registry_list_extensions(c.exec->rt->registry, &list, &len) != NX_OK) {
@@ -88,6 +94,31 @@ static int32_t call_extension(nx_call_t *c, const char *ext, uint32_t elen, cons
     return ret;
 }
 
+/* Replaying: the logged answer, and the deferred call under its logged id. */
+static int32_t replay_extension(nx_call_t *c, int32_t ret, const uint8_t *out, size_t len,
+                                const char *ext, uint32_t elen, const char *method, uint32_t mlen,
+                                const uint8_t *args, uint32_t alen)
+{
+    if (ret >= 0) {
+        msgpack_zone zone;
+        msgpack_zone_init(&zone, 256);
+        msgpack_object o;
+        size_t off = 0;
+        bool deferred = out && msgpack_unpack((const char *)out, len, &off, &zone, &o) == MSGPACK_UNPACK_SUCCESS &&
+                        o.type == MSGPACK_OBJECT_ARRAY && o.via.array.size == 2 &&
+                        o.via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+                        o.via.array.ptr[0].via.u64 == NX_EXT_DEFERRED &&
+                        o.via.array.ptr[1].type == MSGPACK_OBJECT_STR && o.via.array.ptr[1].via.str.size < 40;
+        char id[40] = "";
+        if (deferred)
+            memcpy(id, o.via.array.ptr[1].via.str.ptr, o.via.array.ptr[1].via.str.size);
+        msgpack_zone_destroy(&zone);
+        if (deferred && !nx_exec_add_pending(c->exec, id, ext, elen, method, mlen, args, alen))
+            return nx_call_fail(c, NX_E_INTERNAL_ERROR, "out of memory");
+    }
+    return nx_call_answer_logged(c, ret, out, len);
+}
+
 u32 Z_nexusZ_ext_call(struct Z_nexus_instance_t *ctx, u32 eptr, u32 elen, u32 mptr, u32 mlen,
                       u32 aptr, u32 alen)
 {
@@ -102,6 +133,12 @@ u32 Z_nexusZ_ext_call(struct Z_nexus_instance_t *ctx, u32 eptr, u32 elen, u32 mp
     if (ret == 0)
         ret = nx_call_value(&c, aptr, alen, "extension call arguments", &args);
     if (ret == 0)
+        ret = nx_call_input(&c, "ssv", ext, (size_t)elen, method, (size_t)mlen, args, (size_t)alen);
+    const uint8_t *logged;
+    size_t logged_len;
+    if (ret == 0 && nx_call_from_log(&c, &ret, &logged, &logged_len))
+        ret = replay_extension(&c, ret, logged, logged_len, ext, elen, method, mlen, args, alen);
+    else if (ret == 0)
         ret = call_extension(&c, ext, elen, method, mlen, args, alen);
     return nx_call_end(&c, ret);
 }

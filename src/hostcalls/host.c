@@ -13,7 +13,13 @@ u32 Z_nexusZ_host_list(struct Z_nexus_instance_t *ctx)
 {
     nx_call_t c;
     int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:host", "list", true);
-    if (ret == 0) {
+    if (ret == 0)
+        ret = nx_call_input(&c, "");
+    const uint8_t *logged;
+    size_t logged_len;
+    if (ret == 0 && nx_call_from_log(&c, &ret, &logged, &logged_len)) {
+        ret = nx_call_answer_logged(&c, ret, logged, logged_len);
+    } else if (ret == 0) {
         uint8_t *list;
         size_t len;
         if (nx_registry_list_interfaces(c.exec->rt->registry, &list, &len) != NX_OK) {
@@ -84,6 +90,12 @@ u32 Z_nexusZ_host_call(struct Z_nexus_instance_t *ctx, u32 iptr, u32 ilen, u32 f
     if (ret == 0)
         ret = nx_call_value(&c, aptr, alen, "host call arguments", &args);
     if (ret == 0)
+        ret = nx_call_input(&c, "ssv", iface, (size_t)ilen, fn, (size_t)flen, args, (size_t)alen);
+    const uint8_t *logged;
+    size_t logged_len;
+    if (ret == 0 && nx_call_from_log(&c, &ret, &logged, &logged_len))
+        ret = nx_call_answer_logged(&c, ret, logged, logged_len);
+    else if (ret == 0)
         ret = call_function(&c, iface, ilen, fn, flen, args, alen);
     return nx_call_end(&c, ret);
 }

@@ -15,13 +15,21 @@ u32 Z_nexusZ_log(struct Z_nexus_instance_t *ctx, u32 level, u32 mptr, u32 mlen)
         ret = nx_call_fail(&c, NX_E_INVALID_ARGUMENT, "unknown log level %u", level);
     if (ret == 0)
         ret = nx_call_string(&c, mptr, mlen, c.exec->limits.max_log_bytes, true, "a log message", &msg);
+    if (ret == 0)
+        ret = nx_call_input(&c, "us", (uint64_t)level, msg, (size_t)mlen);
     if (ret == 0 && c.exec->logs >= c.exec->limits.max_logs)
         ret = nx_call_fail(&c, NX_E_RESOURCE_LIMIT, "more than %u log messages", c.exec->limits.max_logs);
     if (ret == 0)
         ret = nx_call_charge(&c, mlen);
     if (ret == 0) {
+        /* the timestamp is the log's one outside input: recorded, replayed */
+        double at;
+        uint64_t unused;
+        if (!nx_call_logged_scalar(&c, &at, &unused))
+            at = nx_now_ms();
+        nx_call_output_double(&c, at);
         c.exec->logs++;
-        if (nx_result_add_log(c.exec->out, (nx_log_level_t)level, msg, mlen, nx_now_ms()) != NX_OK)
+        if (nx_result_add_log(c.exec->out, (nx_log_level_t)level, msg, mlen, at) != NX_OK)
             ret = nx_call_fail(&c, NX_E_INTERNAL_ERROR, "out of memory");
     }
     return nx_call_end(&c, ret);
@@ -31,9 +39,14 @@ f64 Z_nexusZ_now(struct Z_nexus_instance_t *ctx)
 {
     nx_call_t c;
     double now = 0;
-    if (nx_call_begin(&c, ctx->owner, "nexus:time", "now", true) == 0)
+    uint64_t unused;
+    int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:time", "now", true);
+    if (ret == 0)
+        ret = nx_call_input(&c, "");
+    if (ret == 0 && !nx_call_logged_scalar(&c, &now, &unused))
         now = nx_now_ms();
-    nx_call_end(&c, 0);
+    nx_call_output_double(&c, now);
+    nx_call_end(&c, ret);
     return now;
 }
 
@@ -41,9 +54,14 @@ u64 Z_nexusZ_random_seed(struct Z_nexus_instance_t *ctx)
 {
     nx_call_t c;
     uint64_t seed = 0;
-    if (nx_call_begin(&c, ctx->owner, "nexus:random", "seed", false) == 0)
-        if (getrandom(&seed, sizeof seed, 0) != sizeof seed)
-            seed = (uint64_t)nx_now_ms() * 6364136223846793005ull;
-    nx_call_end(&c, 0);
+    double unused;
+    int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:random", "seed", false);
+    if (ret == 0)
+        ret = nx_call_input(&c, "");
+    if (ret == 0 && !nx_call_logged_scalar(&c, &unused, &seed) &&
+        getrandom(&seed, sizeof seed, 0) != sizeof seed)
+        seed = (uint64_t)nx_now_ms() * 6364136223846793005ull;
+    nx_call_output_uint(&c, seed);
+    nx_call_end(&c, ret);
     return seed;
 }

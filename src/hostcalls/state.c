@@ -30,6 +30,8 @@ u32 Z_nexusZ_state_get(struct Z_nexus_instance_t *ctx, u32 kptr, u32 klen)
     int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:state", "get", true);
     if (ret == 0)
         ret = read_key(&c, kptr, klen, &key);
+    if (ret == 0)
+        ret = nx_call_input(&c, "s", key, (size_t)klen);
     if (ret == 0 && !nx_caps_can_read_state(c.exec->caps, key, klen))
         ret = deny(&c, NX_CAP_STATE_READ, key, klen);
     if (ret == 0) {
@@ -48,6 +50,8 @@ u32 Z_nexusZ_state_has(struct Z_nexus_instance_t *ctx, u32 kptr, u32 klen)
     int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:state", "has", true);
     if (ret == 0)
         ret = read_key(&c, kptr, klen, &key);
+    if (ret == 0)
+        ret = nx_call_input(&c, "s", key, (size_t)klen);
     if (ret == 0 && !nx_caps_can_read_state(c.exec->caps, key, klen))
         ret = deny(&c, NX_CAP_STATE_READ, key, klen);
     if (ret == 0) {
@@ -87,6 +91,8 @@ u32 Z_nexusZ_state_set(struct Z_nexus_instance_t *ctx, u32 kptr, u32 klen, u32 v
     if (ret == 0)
         ret = nx_call_value(&c, vptr, vlen, "a state value", &value);
     if (ret == 0)
+        ret = nx_call_input(&c, "sv", key, (size_t)klen, value, (size_t)vlen);
+    if (ret == 0)
         ret = write_key(&c, key, klen, value, vlen);
     return nx_call_end(&c, ret);
 }
@@ -99,6 +105,8 @@ u32 Z_nexusZ_state_delete(struct Z_nexus_instance_t *ctx, u32 kptr, u32 klen)
     if (ret == 0)
         ret = read_key(&c, kptr, klen, &key);
     if (ret == 0)
+        ret = nx_call_input(&c, "s", key, (size_t)klen);
+    if (ret == 0)
         ret = write_key(&c, key, klen, NULL, 0);
     return nx_call_end(&c, ret);
 }
@@ -107,6 +115,8 @@ u32 Z_nexusZ_state_keys(struct Z_nexus_instance_t *ctx)
 {
     nx_call_t c;
     int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:state", "keys", true);
+    if (ret == 0)
+        ret = nx_call_input(&c, "");
     if (ret == 0 && !nx_caps_allows_any(c.exec->caps, NX_CAP_STATE_READ))
         ret = nx_call_fail(&c, NX_E_PERMISSION_DENIED, "permission denied: needs state:read:*");
     if (ret == 0) {
