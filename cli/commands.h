@@ -8,6 +8,7 @@
 int cli_run(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_infer_caps(int argc, char **argv);
+int cli_replay(int argc, char **argv);
 
 /* A runtime with the CLI's configuration (NEXUS_CACHE_DIR: disk cache). */
 nx_code_t cli_runtime_create(nx_runtime_t **out);

@@ -11,6 +11,7 @@ static const char usage[] =
     "  nexus bench FILE [options] [--iterations N]\n"
     "                                    time N executions, print JSON figures\n"
     "  nexus infer-caps FILE             suggest the capability tokens FILE needs\n"
+    "  nexus replay FILE                 run a recording again, print its result\n"
     "  nexus --help | --version\n"
     "\n"
     "FILE holds a handler: the body of an async function; `return` gives the\n"
@@ -32,6 +33,9 @@ static const char usage[] =
     "                        answered with JSON (repeatable)\n"
     "  --stop-at-suspend     (run) print the first suspended result instead of\n"
     "                        answering with --ext values\n"
+    "  --record FILE         (run) record every host call's answer (time and\n"
+    "                        randomness included) and the resumes into FILE;\n"
+    "                        `nexus replay FILE` reproduces the result\n"
     "\n"
     "Output: one JSON object with status, returnValue, stateMutations, events,\n"
     "viewCommands, logs, suspension, pendingCalls, error {code, message, stack,\n"
@@ -77,6 +81,8 @@ int main(int argc, char **argv)
         return cli_bench(argc - 2, argv + 2);
     if (!strcmp(cmd, "infer-caps"))
         return cli_infer_caps(argc - 2, argv + 2);
+    if (!strcmp(cmd, "replay"))
+        return cli_replay(argc - 2, argv + 2);
     fprintf(stderr, "nexus: unknown command '%s'\nTry 'nexus --help'.\n", cmd);
     return CLI_USAGE;
 }

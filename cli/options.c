@@ -75,6 +75,7 @@ static int parse_flag(cli_command_t cmd, cli_options_t *o, const char *flag, con
     else if (!strcmp(flag, "--timeout-ms")) return parse_u32(flag, val, 1, &o->timeout_ms);
     else if (!strcmp(flag, "--memory-mb")) return parse_u32(flag, val, 4, &o->memory_mb);
     else if (!strcmp(flag, "--ext")) return add_answer(o, val);
+    else if (!strcmp(flag, "--record") && cmd == CLI_RUN) o->record_path = val;
     else if (!strcmp(flag, "--iterations") && cmd == CLI_BENCH) return parse_u32(flag, val, 1, &o->iterations);
     else return usage_error("unknown option %s", flag);
     return CLI_OK;

@@ -29,6 +29,7 @@ typedef struct cli_options {
     cli_answer_t *answers;
     size_t answer_count;
     bool stop_at_suspend;
+    const char *record_path;    /* run only: save a recording there */
     uint32_t iterations;        /* bench only */
 } cli_options_t;
 

@@ -23,6 +23,25 @@ int cli_print_result(const nx_result_t *r, nx_code_t call_code)
     return nx_result_status(r) == NX_STATUS_ERROR ? CLI_HANDLER_ERROR : CLI_OK;
 }
 
+static nx_code_t save_recording(const nx_recording_t *rec, const char *path)
+{
+    uint8_t *buf;
+    size_t len;
+    nx_code_t code = nx_recording_save(rec, &buf, &len);
+    if (code != NX_OK)
+        return code;
+    FILE *f = fopen(path, "wb");
+    bool ok = f && fwrite(buf, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = false;
+    nx_free(buf);
+    if (!ok) {
+        fprintf(stderr, "nexus: cannot write the recording to %s\n", path);
+        return NX_E_INVALID_ARGUMENT;
+    }
+    return NX_OK;
+}
+
 /* Resumes r's pending calls with canned answers until it is not suspended. */
 nx_code_t cli_settle(nx_runtime_t *rt, const cli_options_t *o, nx_result_t **r)
 {
@@ -60,10 +79,15 @@ int cli_run(int argc, char **argv)
         rc = cli_register_answers(rt, &o);
     if (rc == CLI_OK) {
         nx_result_t *r = NULL;
-        nx_code_t code = nx_execute(rt, source, len, ctx, &r);
+        nx_recording_t *rec = NULL;
+        nx_code_t code = o.record_path ? nx_execute_recorded(rt, source, len, ctx, &rec, &r)
+                                       : nx_execute(rt, source, len, ctx, &r);
         if (code == NX_OK)
-            code = cli_settle(rt, &o, &r);
+            code = cli_settle(rt, &o, &r); /* resumes are recorded too */
         rc = r ? cli_print_result(r, code) : CLI_HANDLER_ERROR;
+        if (rec && save_recording(rec, o.record_path) != NX_OK)
+            rc = CLI_USAGE;
+        nx_recording_free(rec);
         nx_result_free(r);
     }
     nx_runtime_free(rt);

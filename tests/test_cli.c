@@ -262,6 +262,44 @@ static void test_missing_answer_fails_the_await(void **state)
     json_decref(doc);
 }
 
+/* The result without metrics, as compact JSON (caller frees). */
+static char *outcome_json(const cli_run_t *r)
+{
+    json_t *doc = parse(r);
+    json_object_del(doc, "metrics");
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(doc);
+    return text;
+}
+
+static void test_record_and_replay(void **state)
+{
+    (void)state;
+    char rec[64];
+    snprintf(rec, sizeof rec, "/tmp/nexus-cli-rec-%d.bin", (int)getpid());
+    const char *src = write_temp("const a = await $ext.db.get('a');\n"
+                                 "$log.info('r', Math.random());\n"
+                                 "return {a, r: Math.random(), t: Date.now(), n: $time.now()};");
+    cli_run_t first, again;
+    const char *args[] = { "run", src, "--cap", "ext:*", "--ext", "db.get=[1,2]", "--record", rec, NULL };
+    nexus(&first, args);
+    assert_int_equal(first.exit_code, 0);
+    const char *replay[] = { "replay", rec, NULL };
+    nexus(&again, replay);
+    assert_int_equal(again.exit_code, 0);
+    char *a = outcome_json(&first), *b = outcome_json(&again);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    unlink(rec);
+    const char *missing[] = { "replay", "/nonexistent.rec", NULL };
+    nexus(&again, missing);
+    assert_int_equal(again.exit_code, 2);
+    const char *not_rec[] = { "replay", g_counter, NULL };
+    nexus(&again, not_rec);
+    assert_int_equal(again.exit_code, 2);
+}
+
 static void test_infer_caps(void **state)
 {
     (void)state;
@@ -355,6 +393,7 @@ int main(void)
         cmocka_unit_test(test_ext_answers),
         cmocka_unit_test(test_stop_at_suspend),
         cmocka_unit_test(test_missing_answer_fails_the_await),
+        cmocka_unit_test(test_record_and_replay),
         cmocka_unit_test(test_infer_caps),
         cmocka_unit_test(test_bench),
         cmocka_unit_test(test_usage_errors),
