@@ -423,18 +423,40 @@ static int define_input(const char *name, mp_reader_t *r)
     return ok < 0 ? -1 : 0;
 }
 
-/* Input: [bytecode: bin, args: map|nil, scope: map|nil] */
+/* Defines $handler = {panelId, name} (frozen) from two str|nil items. */
+static int define_identity(mp_reader_t *r)
+{
+    JSValue obj = JS_NewObject(g_ctx);
+    static const char *const keys[] = { "panelId", "name" };
+    for (int i = 0; i < 2; i++) {
+        mp_item_t it;
+        if (!mp_read(r, &it) || (it.type != MP_STR && it.type != MP_NIL)) {
+            JS_FreeValue(g_ctx, obj);
+            return -1;
+        }
+        JSValue v = it.type == MP_STR ? JS_NewStringLen(g_ctx, (const char *)it.p, it.len) : JS_NULL;
+        JS_DefinePropertyValueStr(g_ctx, obj, keys[i], v, JS_PROP_ENUMERABLE);
+    }
+    codec_deep_freeze(g_ctx, obj);
+    JSValue global = JS_GetGlobalObject(g_ctx);
+    int ok = JS_DefinePropertyValueStr(g_ctx, global, "$handler", obj, 0);
+    JS_FreeValue(g_ctx, global);
+    return ok < 0 ? -1 : 0;
+}
+
+/* Input: [bytecode: bin, args: map|nil, scope: map|nil, panelId: str|nil,
+ *         handlerName: str|nil] */
 EXPORT(nx_guest_run) uint32_t nx_guest_run(uint32_t len)
 {
     if (!g_ctx || !g_compiler || len > g_io_cap)
         return NX_GUEST_FAILED;
     mp_reader_t r = { g_io, g_io + len };
     mp_item_t head, bc;
-    if (!mp_read(&r, &head) || head.type != MP_ARRAY || head.len != 3 ||
+    if (!mp_read(&r, &head) || head.type != MP_ARRAY || head.len != 5 ||
         !mp_read(&r, &bc) || bc.type != MP_BIN)
         return NX_GUEST_FAILED;
     api_reseed_random(nx_host_random_seed());
-    if (define_input("$args", &r) || define_input("$scope", &r)) {
+    if (define_input("$args", &r) || define_input("$scope", &r) || define_identity(&r)) {
         report_exception(g_ctx);
         return NX_GUEST_DONE;
     }

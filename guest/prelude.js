@@ -1,5 +1,6 @@
 // prelude.js - the handler API, built once inside the guest before the
 // snapshot: $state, $emit, $view, $log (and console), $time, $ext, $host.
+// ($args, $scope and $handler are defined per execution by main.c.)
 // It receives the native functions (guest/api.c) as `nx` and keeps them in
 // this closure only. Then it freezes every built-in the handler can reach.
 // Nothing here is a security boundary: the host re-checks every call.

@@ -469,13 +469,21 @@ static nx_code_t fail(nx_result_t **out, nx_code_t code, const char *msg)
     return code;
 }
 
-/* Packs the run request [bytecode, args, scope]. */
+static void pack_optional_str(msgpack_packer *pk, const char *s)
+{
+    if (s)
+        msgpack_pack_str_with_body(pk, s, strlen(s));
+    else
+        msgpack_pack_nil(pk);
+}
+
+/* Packs the run request [bytecode, args, scope, panelId, handlerName]. */
 static bool pack_run_request(msgpack_sbuffer *sb, const nx_blob_t *bc, const nx_context_t *ctx)
 {
     msgpack_packer pk;
     msgpack_sbuffer_init(sb);
     msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-    msgpack_pack_array(&pk, 3);
+    msgpack_pack_array(&pk, 5);
     msgpack_pack_bin_with_body(&pk, bc->data, bc->len);
     if (ctx->args_len)
         msgpack_sbuffer_write(sb, (const char *)ctx->args, ctx->args_len);
@@ -485,6 +493,8 @@ static bool pack_run_request(msgpack_sbuffer *sb, const nx_blob_t *bc, const nx_
         msgpack_sbuffer_write(sb, (const char *)ctx->scope, ctx->scope_len);
     else
         msgpack_pack_nil(&pk);
+    pack_optional_str(&pk, ctx->panel_id);
+    pack_optional_str(&pk, ctx->handler_name);
     return sb->data != NULL;
 }
 

@@ -174,6 +174,21 @@ static void test_args_and_scope_read_only(void **state)
     expect_run(rt, "return [Object.keys($args).length, Object.keys($scope).length]", NULL, "[0,0]");
 }
 
+static void test_handler_identity(void **state)
+{
+    (void)state;
+    nx_context_t *ctx = make_context(NULL);
+    assert_int_equal(nx_context_set_panel_id(ctx, "panel-7"), NX_OK);
+    assert_int_equal(nx_context_set_handler_name(ctx, "onSave"), NX_OK);
+    const char *src = "$handler.name = 'x'; return [$handler.panelId, $handler.name, Object.isFrozen($handler)]";
+    nx_result_t *r;
+    assert_int_equal(nx_execute(rt, src, strlen(src), ctx, &r), NX_OK);
+    assert_result_value(r, "[\"panel-7\",\"onSave\",true]");
+    nx_result_free(r);
+    nx_context_free(ctx);
+    expect_run(rt, "return [$handler.panelId, $handler.name]", NULL, "[null,null]");
+}
+
 /* ---- $emit, $view, $log, $time, $ext -------------------------------------------------- */
 
 static void test_emit_and_toast(void **state)
@@ -397,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_state_keys_needs_wildcard),
         cmocka_unit_test(test_state_invalid_arguments),
         cmocka_unit_test(test_args_and_scope_read_only),
+        cmocka_unit_test(test_handler_identity),
         cmocka_unit_test(test_emit_and_toast),
         cmocka_unit_test(test_view_commands),
         cmocka_unit_test(test_log_console_time),
