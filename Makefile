@@ -112,6 +112,17 @@ $(NEXUS): cli/*.c cli/*.h $(LIB) $(HOST_HDRS)
 all: $(NEXUS)
 .PHONY: all
 
+# ---- getting started -------------------------------------------------------------
+
+deps:
+	bash scripts/install-deps.sh
+
+demo: deps
+	$(MAKE) all
+	$(NEXUS) run examples/counter.js --state '{"count":41}' --args '{"step":1}' \
+	  --cap state:read:count --cap state:write:count --cap 'events:emit:*'
+.PHONY: deps demo
+
 # ---- tests -------------------------------------------------------------------------
 #
 # Every tests/test_*.c is a cmocka program. They run twice: against the
