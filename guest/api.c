@@ -6,6 +6,7 @@
 
 #include "codec.h"
 #include "hostcall.h"
+#include "state_object.h"
 
 #define INVALID "INVALID_ARGUMENT"
 
@@ -31,71 +32,6 @@ static int value_arg(JSContext *ctx, JSValueConst v, mp_writer_t *w)
         return -1;
     }
     return 0;
-}
-
-/* ---- $state ---------------------------------------------------------------- */
-
-typedef int32_t (*key_call_fn)(const char *key, uint32_t len);
-
-static JSValue call_with_key(JSContext *ctx, JSValueConst key, key_call_fn fn)
-{
-    const char *k;
-    size_t kl;
-    if (string_arg(ctx, key, "a state key", &k, &kl))
-        return JS_EXCEPTION;
-    int32_t r = fn(k, (uint32_t)kl);
-    JS_FreeCString(ctx, k);
-    return hostcall_value(ctx, r);
-}
-
-static JSValue nat_state_get(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    (void)this_val; (void)argc;
-    return call_with_key(ctx, argv[0], nx_host_state_get);
-}
-
-static JSValue nat_state_delete(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    (void)this_val; (void)argc;
-    return call_with_key(ctx, argv[0], nx_host_state_delete);
-}
-
-static JSValue nat_state_has(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    (void)this_val; (void)argc;
-    const char *k;
-    size_t kl;
-    if (string_arg(ctx, argv[0], "a state key", &k, &kl))
-        return JS_EXCEPTION;
-    int32_t r = nx_host_state_has(k, (uint32_t)kl);
-    JS_FreeCString(ctx, k);
-    if (r < 0)
-        return hostcall_value(ctx, r);
-    return JS_NewBool(ctx, r > 0);
-}
-
-static JSValue nat_state_set(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    (void)this_val; (void)argc;
-    const char *k;
-    size_t kl;
-    mp_writer_t w;
-    if (string_arg(ctx, argv[0], "a state key", &k, &kl))
-        return JS_EXCEPTION;
-    if (value_arg(ctx, argv[1], &w)) {
-        JS_FreeCString(ctx, k);
-        return JS_EXCEPTION;
-    }
-    int32_t r = nx_host_state_set(k, (uint32_t)kl, w.data, (uint32_t)w.len);
-    JS_FreeCString(ctx, k);
-    mp_writer_free(&w);
-    return hostcall_value(ctx, r);
-}
-
-static JSValue nat_state_keys(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    (void)this_val; (void)argc; (void)argv;
-    return hostcall_value(ctx, nx_host_state_keys());
 }
 
 /* ---- $emit, $view, $log, $time --------------------------------------------- */
@@ -375,11 +311,6 @@ JSValue api_random_function(JSContext *ctx)
 }
 
 static const JSCFunctionListEntry natives[] = {
-    JS_CFUNC_DEF("stateGet", 1, nat_state_get),
-    JS_CFUNC_DEF("stateSet", 2, nat_state_set),
-    JS_CFUNC_DEF("stateDelete", 1, nat_state_delete),
-    JS_CFUNC_DEF("stateHas", 1, nat_state_has),
-    JS_CFUNC_DEF("stateKeys", 0, nat_state_keys),
     JS_CFUNC_DEF("emit", 2, nat_emit),
     JS_CFUNC_DEF("view", 3, nat_view),
     JS_CFUNC_DEF("log", 2, nat_log),
@@ -394,5 +325,6 @@ JSValue api_natives(JSContext *ctx)
 {
     JSValue obj = JS_NewObject(ctx);
     JS_SetPropertyFunctionList(ctx, obj, natives, sizeof natives / sizeof natives[0]);
+    JS_DefinePropertyValueStr(ctx, obj, "state", state_object_create(ctx), JS_PROP_C_W_E);
     return obj;
 }

@@ -18,52 +18,11 @@
       value, enumerable: false, writable: false, configurable: false,
     });
 
-  // ---- $state ---------------------------------------------------------------
-  // Reads of these names return the methods; every other operation
-  // (assignment, delete, `in`, Object.keys) treats a name as a state key.
-  const stateMethods = Object.freeze({
-    get: (key) => nx.stateGet(key),
-    set: (key, value) => { nx.stateSet(key, value); },
-    delete: (key) => { nx.stateDelete(key); },
-    has: (key) => nx.stateHas(key),
-    keys: () => nx.stateKeys(),
-    update: (key, fn) => {
-      if (typeof fn !== 'function')
-        throw coded('INVALID_ARGUMENT', '$state.update needs a function');
-      const next = fn(nx.stateGet(key));
-      nx.stateSet(key, next);
-      return next;
-    },
-  });
-  const noSymbols = (prop) => {
-    if (typeof prop === 'symbol')
-      throw coded('INVALID_ARGUMENT', 'a state key must be a string, not a symbol');
-  };
-  const $state = new Proxy(Object.create(null), {
-    get(target, prop) {
-      if (typeof prop === 'symbol') return undefined;
-      if (hasOwn(stateMethods, prop)) return stateMethods[prop];
-      return nx.stateGet(prop);
-    },
-    set(target, prop, value) { noSymbols(prop); nx.stateSet(prop, value); return true; },
-    deleteProperty(target, prop) { noSymbols(prop); nx.stateDelete(prop); return true; },
-    has(target, prop) { return typeof prop === 'string' && nx.stateHas(prop); },
-    ownKeys() { return nx.stateKeys(); },
-    getOwnPropertyDescriptor(target, prop) {
-      if (typeof prop === 'symbol' || !nx.stateHas(prop)) return undefined;
-      return { value: nx.stateGet(prop), writable: true, enumerable: true, configurable: true };
-    },
-    defineProperty(target, prop, desc) {
-      noSymbols(prop);
-      if (!('value' in desc))
-        throw coded('INVALID_ARGUMENT', 'state keys hold values, not accessors');
-      nx.stateSet(prop, desc.value);
-      return true;
-    },
-    getPrototypeOf() { return null; },
-    setPrototypeOf() { return false; },
-    preventExtensions() { return false; },
-  });
+  // ---- $state -----------------------------------------------------------------
+  // An exotic object implemented in C (guest/state_object.c): property access
+  // goes straight to the host calls. Its methods are frozen like built-ins.
+  const $state = nx.state;
+  for (const name of ['get', 'set', 'delete', 'has', 'keys', 'update']) Object.freeze($state[name]);
 
   // ---- $emit ------------------------------------------------------------------
   const $emit = function emit(name, payload) { nx.emit(name, payload); };
