@@ -125,7 +125,7 @@ int main(int argc, char **argv)
     bench_latency(counter);
     bench_threads(counter);
     bench_memory(counter);
-    bench_compute("bench/compute.js");
+    bench_compute("bench/compute.js", "bench/alloc.js");
     print_table();
     write_json(out);
     return 0;

@@ -17,7 +17,7 @@ double percentile(double *v, size_t n, double p);
 double now_us(void);
 
 /* Sections. */
-void bench_compute(const char *script_path);
+void bench_compute(const char *compute_path, const char *alloc_path);
 void bench_latency(const char *counter_path);
 void bench_threads(const char *counter_path);
 void bench_memory(const char *counter_path);
