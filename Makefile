@@ -61,12 +61,13 @@ GUEST_WASM_OBJS := $(QJS_UNITS:%=$(B)/guest/qjs/%.o) $(GUEST_UNITS:%=$(B)/guest/
 
 # Linked at -O0 so clang does not run wasm-opt on its own (it does when
 # binaryen is on the PATH, with flags we do not choose); wasm-opt then runs
-# here, always, keeping function names for profiles and crash reports.
+# here, always, keeping function names for profiles and crash reports
+# (-O3 measured faster than -O2 on the interpreter loop).
 $(B)/guest/guest-linked.wasm: $(GUEST_WASM_OBJS)
 	$(WASM_CC) --target=wasm32-wasi --sysroot=/usr -O0 $(WASI_LINK) $(GUEST_WASM_OBJS) -o $@ $(GUEST_LDFLAGS)
 
 $(GUEST_WASM): $(B)/guest/guest-linked.wasm scripts/check-imports.sh
-	wasm-opt -O2 --debuginfo $< -o $@
+	wasm-opt -O3 --debuginfo $< -o $@
 	bash scripts/check-imports.sh $@
 
 $(GUEST_C) $(GUEST_H) &: $(GUEST_WASM)
