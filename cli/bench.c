@@ -61,35 +61,19 @@ static int measure(nx_runtime_t *rt, const nx_handler_t *h, const nx_context_t *
 
 int cli_bench(int argc, char **argv)
 {
-    cli_options_t o;
-    int rc = cli_parse_options(CLI_BENCH, argc, argv, &o);
-    size_t len;
-    char *source = rc == CLI_OK ? cli_read_file(o.file, &len) : NULL;
-    nx_context_t *ctx = NULL;
-    nx_runtime_t *rt = NULL;
+    cli_session_t s;
     nx_handler_t *h = NULL;
-    if (rc == CLI_OK && !source)
-        rc = CLI_USAGE;
-    if (rc == CLI_OK)
-        rc = cli_build_context(&o, &ctx);
-    if (rc == CLI_OK && cli_runtime_create(&rt) != NX_OK)
-        rc = CLI_HANDLER_ERROR;
-    if (rc == CLI_OK)
-        rc = cli_register_answers(rt, &o);
+    int rc = cli_session_open(&s, CLI_BENCH, argc, argv);
     if (rc == CLI_OK) {
         nx_result_t *err = NULL;
-        nx_code_t code = nx_precompile(rt, source, len, &h, &err);
-        if (code != NX_OK) {
+        if (nx_precompile(s.rt, s.source, s.source_len, &h, &err) != NX_OK) {
             rc = err ? cli_print_result(err, NX_OK) : CLI_HANDLER_ERROR;
             nx_result_free(err);
         }
     }
     if (rc == CLI_OK)
-        rc = measure(rt, h, ctx, &o);
+        rc = measure(s.rt, h, s.ctx, &s.options);
     nx_handler_free(h);
-    nx_runtime_free(rt);
-    nx_context_free(ctx);
-    free(source);
-    cli_options_free(&o);
+    cli_session_close(&s);
     return rc;
 }

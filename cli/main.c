@@ -60,6 +60,29 @@ nx_code_t cli_runtime_create(nx_runtime_t **out)
     return code;
 }
 
+int cli_session_open(cli_session_t *s, cli_command_t cmd, int argc, char **argv)
+{
+    memset(s, 0, sizeof *s);
+    int rc = cli_parse_options(cmd, argc, argv, &s->options);
+    if (rc == CLI_OK && !(s->source = cli_read_file(s->options.file, &s->source_len)))
+        rc = CLI_USAGE;
+    if (rc == CLI_OK)
+        rc = cli_build_context(&s->options, &s->ctx);
+    if (rc == CLI_OK && cli_runtime_create(&s->rt) != NX_OK)
+        rc = CLI_HANDLER_ERROR;
+    if (rc == CLI_OK)
+        rc = cli_register_answers(s->rt, &s->options);
+    return rc;
+}
+
+void cli_session_close(cli_session_t *s)
+{
+    nx_runtime_free(s->rt);
+    nx_context_free(s->ctx);
+    free(s->source);
+    cli_options_free(&s->options);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {

@@ -63,36 +63,22 @@ nx_code_t cli_settle(nx_runtime_t *rt, const cli_options_t *o, nx_result_t **r)
 
 int cli_run(int argc, char **argv)
 {
-    cli_options_t o;
-    int rc = cli_parse_options(CLI_RUN, argc, argv, &o);
-    size_t len;
-    char *source = rc == CLI_OK ? cli_read_file(o.file, &len) : NULL;
-    nx_context_t *ctx = NULL;
-    nx_runtime_t *rt = NULL;
-    if (rc == CLI_OK && !source)
-        rc = CLI_USAGE;
-    if (rc == CLI_OK)
-        rc = cli_build_context(&o, &ctx);
-    if (rc == CLI_OK && cli_runtime_create(&rt) != NX_OK)
-        rc = CLI_HANDLER_ERROR;
-    if (rc == CLI_OK)
-        rc = cli_register_answers(rt, &o);
+    cli_session_t s;
+    int rc = cli_session_open(&s, CLI_RUN, argc, argv);
     if (rc == CLI_OK) {
+        const cli_options_t *o = &s.options;
         nx_result_t *r = NULL;
         nx_recording_t *rec = NULL;
-        nx_code_t code = o.record_path ? nx_execute_recorded(rt, source, len, ctx, &rec, &r)
-                                       : nx_execute(rt, source, len, ctx, &r);
+        nx_code_t code = o->record_path ? nx_execute_recorded(s.rt, s.source, s.source_len, s.ctx, &rec, &r)
+                                        : nx_execute(s.rt, s.source, s.source_len, s.ctx, &r);
         if (code == NX_OK)
-            code = cli_settle(rt, &o, &r); /* resumes are recorded too */
+            code = cli_settle(s.rt, o, &r); /* resumes are recorded too */
         rc = r ? cli_print_result(r, code) : CLI_HANDLER_ERROR;
-        if (rec && save_recording(rec, o.record_path) != NX_OK)
+        if (rec && save_recording(rec, o->record_path) != NX_OK)
             rc = CLI_USAGE;
         nx_recording_free(rec);
         nx_result_free(r);
     }
-    nx_runtime_free(rt);
-    nx_context_free(ctx);
-    free(source);
-    cli_options_free(&o);
+    cli_session_close(&s);
     return rc;
 }

@@ -150,6 +150,25 @@ static bool parse_token(const char *text, nx_cap_token_t *tok)
     return split_prefix(text, len, tok) && classify_name(tok);
 }
 
+bool nx_caps_name_fits(nx_cap_kind_t kind, const char *name, size_t len)
+{
+    if ((unsigned)kind >= NX_CAP_KIND_COUNT || name == NULL || len == 0) return false;
+    if (len > NX_CAP_TOKEN_MAX - cap_prefixes[kind].len || memchr(name, '*', len)) return false;
+    return is_clean_utf8(name, len);
+}
+
+char *nx_caps_token_dup(nx_cap_kind_t kind, const char *name, size_t len)
+{
+    if ((unsigned)kind >= NX_CAP_KIND_COUNT || name == NULL) return NULL;
+    size_t plen = cap_prefixes[kind].len;
+    char *token = malloc(plen + len + 1);
+    if (token == NULL) return NULL;
+    memcpy(token, cap_prefixes[kind].text, plen);
+    memcpy(token + plen, name, len);
+    token[plen + len] = '\0';
+    return token;
+}
+
 /* ---- building the set ------------------------------------------------------ */
 
 static int compare_names(const nx_cap_name_t *a, const nx_cap_name_t *b)

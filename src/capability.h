@@ -55,6 +55,13 @@ static inline bool nx_caps_can_access_extension(const nx_caps_t *c, const char *
 static inline bool nx_caps_can_call_host(const nx_caps_t *c, const char *i, size_t n)
 { return nx_caps_allows(c, NX_CAP_HOST, i, n); }
 
+/* True when PREFIX + name is a valid token granting exactly name (not "*":
+ * non-empty, no '*', valid UTF-8 without whitespace or controls, short
+ * enough). Capability inference uses it to decide exact or wildcard. */
+bool nx_caps_name_fits(nx_cap_kind_t kind, const char *name, size_t len);
+/* PREFIX + name as a new string (no validation). Owner: caller, free(). */
+char *nx_caps_token_dup(nx_cap_kind_t kind, const char *name, size_t len);
+
 /* The token that would grant (kind, name), e.g. "state:write:count", written
  * to buf (always NUL-terminated, truncated to size). For error messages. */
 void nx_caps_required(nx_cap_kind_t kind, const char *name, size_t len, char *buf, size_t size);

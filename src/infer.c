@@ -61,10 +61,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capability.h"
 #include "js_lexer.h"
 #include "nexus.h"
 
-#define TOKEN_MAX 1024
 /* The deepest lookahead below is $x?.['m']?.('k', ...): index 7. */
 #define LOOKAHEAD 12
 /* Object.keys($state) needs the global and four tokens before it. */
@@ -73,87 +73,17 @@
 
 /* ---- suggestions ------------------------------------------------------------- */
 
-typedef enum cap_kind {
-    CAP_STATE_READ,
-    CAP_STATE_WRITE,
-    CAP_EMIT,
-    CAP_VIEW,
-    CAP_EXT,
-    CAP_HOST,
-    CAP_KIND_COUNT
-} cap_kind_t;
-
-static const struct {
-    const char *text;
-    size_t len;
-} cap_prefixes[CAP_KIND_COUNT] = {
-    [CAP_STATE_READ] = {"state:read:", 11},
-    [CAP_STATE_WRITE] = {"state:write:", 12},
-    [CAP_EMIT] = {"events:emit:", 12},
-    [CAP_VIEW] = {"view:update:", 12},
-    [CAP_EXT] = {"ext:", 4},
-    [CAP_HOST] = {"host:", 5},
-};
-
 /* Exact tokens as they are found (duplicates sorted out at the end) and one
  * flag per kind for its wildcard. */
 typedef struct suggestions {
     char **items;
     size_t count;
     size_t cap;
-    bool any[CAP_KIND_COUNT];
+    bool any[NX_CAP_KIND_COUNT];
     bool failed; /* out of memory */
 } suggestions_t;
 
-/* Decodes one UTF-8 sequence; returns its length, or 0 if malformed
- * (truncated, overlong, surrogate, above U+10FFFF). */
-static size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
-{
-    static const uint32_t min_for_len[5] = {0, 0, 0x80, 0x800, 0x10000};
-    unsigned char b = s[0];
-    size_t len;
-    uint32_t v;
-
-    if (b < 0x80) { *cp = b; return 1; }
-    if (b >= 0xC0 && b < 0xE0) { len = 2; v = b & 0x1F; }
-    else if (b >= 0xE0 && b < 0xF0) { len = 3; v = b & 0x0F; }
-    else if (b >= 0xF0 && b < 0xF8) { len = 4; v = b & 0x07; }
-    else return 0;
-    if (len > avail) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min_for_len[len] || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) return 0;
-    *cp = v;
-    return len;
-}
-
-/* The same characters src/capability.c refuses in a token. */
-static bool is_space_or_control(uint32_t cp)
-{
-    if (cp <= 0x20 || (cp >= 0x7F && cp <= 0xA0)) return true;
-    if (cp == 0x1680 || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
-        cp == 0x3000)
-        return true;
-    return cp >= 0x2000 && cp <= 0x200A;
-}
-
-/* Whether prefix + name would be a token that grants exactly name. */
-static bool name_fits_token(const char *name, size_t len, size_t prefix_len)
-{
-    if (len == 0 || len > TOKEN_MAX - prefix_len || memchr(name, '*', len)) return false;
-    const unsigned char *s = (const unsigned char *)name;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t n = utf8_decode(s + i, len - i, &cp);
-        if (n == 0 || is_space_or_control(cp)) return false;
-        i += n;
-    }
-    return true;
-}
-
-static void suggest_any(suggestions_t *out, cap_kind_t kind) { out->any[kind] = true; }
+static void suggest_any(suggestions_t *out, nx_cap_kind_t kind) { out->any[kind] = true; }
 
 static bool append_item(suggestions_t *out, char *item)
 {
@@ -168,25 +98,14 @@ static bool append_item(suggestions_t *out, char *item)
     return true;
 }
 
-static char *make_token(cap_kind_t kind, const char *name, size_t len)
-{
-    size_t plen = cap_prefixes[kind].len;
-    char *item = malloc(plen + len + 1);
-    if (!item) return NULL;
-    memcpy(item, cap_prefixes[kind].text, plen);
-    memcpy(item + plen, name, len);
-    item[plen + len] = '\0';
-    return item;
-}
-
 /* Suggests kind:name, or kind's wildcard when no token can hold name. */
-static void suggest_name(suggestions_t *out, cap_kind_t kind, const char *name, size_t len)
+static void suggest_name(suggestions_t *out, nx_cap_kind_t kind, const char *name, size_t len)
 {
-    if (!name_fits_token(name, len, cap_prefixes[kind].len)) {
+    if (!nx_caps_name_fits(kind, name, len)) {
         suggest_any(out, kind);
         return;
     }
-    char *item = make_token(kind, name, len);
+    char *item = nx_caps_token_dup(kind, name, len);
     if (!item || !append_item(out, item)) {
         free(item);
         out->failed = true;
@@ -201,9 +120,9 @@ static int compare_strings(const void *a, const void *b)
 /* Adds the wildcards, sorts, and drops duplicates. */
 static bool finish_suggestions(suggestions_t *out)
 {
-    for (int k = 0; k < CAP_KIND_COUNT; k++) {
+    for (int k = 0; k < NX_CAP_KIND_COUNT; k++) {
         if (!out->any[k]) continue;
-        char *item = make_token((cap_kind_t)k, "*", 1);
+        char *item = nx_caps_token_dup((nx_cap_kind_t)k, "*", 1);
         if (!item || !append_item(out, item)) {
             free(item);
             return false;
@@ -268,7 +187,7 @@ static bool literal_is(const literal_t *lit, const char *text)
 }
 
 /* Suggests kind:VALUE for the literal t, or kind's wildcard. */
-static void suggest_literal(suggestions_t *out, cap_kind_t kind, const js_token_t *t)
+static void suggest_literal(suggestions_t *out, nx_cap_kind_t kind, const js_token_t *t)
 {
     literal_t lit;
     if (!t || !literal_value(out, t, &lit)) {
@@ -591,9 +510,9 @@ static void state_in_test(scanner_t *s)
 {
     const js_token_t *key = before(s, 1);
     if (key && is_literal_token(key) && starts_in_operand(before(s, 2)))
-        suggest_literal(&s->out, CAP_STATE_READ, key);
+        suggest_literal(&s->out, NX_CAP_STATE_READ, key);
     else
-        suggest_any(&s->out, CAP_STATE_READ);
+        suggest_any(&s->out, NX_CAP_STATE_READ);
 }
 
 /* Object.keys($state) and friends only list and read. */
@@ -619,12 +538,12 @@ static void state_bare(scanner_t *s)
         state_in_test(s);
         return;
     }
-    suggest_any(&s->out, CAP_STATE_READ);
-    if (!is_key_listing_argument(s)) suggest_any(&s->out, CAP_STATE_WRITE);
+    suggest_any(&s->out, NX_CAP_STATE_READ);
+    if (!is_key_listing_argument(s)) suggest_any(&s->out, NX_CAP_STATE_WRITE);
 }
 
 /* Any other global used as a value; `k in $x` only asks if k exists. */
-static void other_bare(scanner_t *s, cap_kind_t kind)
+static void other_bare(scanner_t *s, nx_cap_kind_t kind)
 {
     if (is_harmless_bare_use(s) || is_keyword(before(s, 0), "in")) return;
     suggest_any(&s->out, kind);
@@ -657,14 +576,14 @@ static state_method_t state_method_of(const literal_t *name)
 
 static void suggest_state_any(scanner_t *s, unsigned access)
 {
-    if (access & ACCESS_READ) suggest_any(&s->out, CAP_STATE_READ);
-    if (access & ACCESS_WRITE) suggest_any(&s->out, CAP_STATE_WRITE);
+    if (access & ACCESS_READ) suggest_any(&s->out, NX_CAP_STATE_READ);
+    if (access & ACCESS_WRITE) suggest_any(&s->out, NX_CAP_STATE_WRITE);
 }
 
 static void suggest_state_key(scanner_t *s, const char *key, size_t len, unsigned access)
 {
-    if (access & ACCESS_READ) suggest_name(&s->out, CAP_STATE_READ, key, len);
-    if (access & ACCESS_WRITE) suggest_name(&s->out, CAP_STATE_WRITE, key, len);
+    if (access & ACCESS_READ) suggest_name(&s->out, NX_CAP_STATE_READ, key, len);
+    if (access & ACCESS_WRITE) suggest_name(&s->out, NX_CAP_STATE_WRITE, key, len);
 }
 
 /* A key we cannot name, used as the member ending before index next. A
@@ -725,22 +644,22 @@ static void handle_emit(scanner_t *s)
 {
     size_t paren = call_paren(s, 0);
     if (paren != NO_CALL) {
-        suggest_literal(&s->out, CAP_EMIT, first_literal_argument(s, paren));
+        suggest_literal(&s->out, NX_CAP_EVENTS_EMIT, first_literal_argument(s, paren));
         return;
     }
     member_t m = read_member(s, 0);
     if (m.form == MEMBER_NONE) {
-        other_bare(s, CAP_EMIT);
+        other_bare(s, NX_CAP_EVENTS_EMIT);
         return;
     }
     literal_t name;
     if (m.form == MEMBER_NAMED && literal_value(&s->out, m.name, &name)) {
-        if (literal_is(&name, "toast")) suggest_name(&s->out, CAP_EMIT, "toast", 5);
-        else suggest_any(&s->out, CAP_EMIT); /* call, apply, bind: name unknown */
+        if (literal_is(&name, "toast")) suggest_name(&s->out, NX_CAP_EVENTS_EMIT, "toast", 5);
+        else suggest_any(&s->out, NX_CAP_EVENTS_EMIT); /* call, apply, bind: name unknown */
         free(name.owned);
         return;
     }
-    suggest_any(&s->out, CAP_EMIT);
+    suggest_any(&s->out, NX_CAP_EVENTS_EMIT);
 }
 
 /* $view.command(...): decided when its ')' is reached. */
@@ -759,13 +678,13 @@ static void view_method_use(scanner_t *s, const literal_t *name, size_t next)
 {
     size_t paren = call_paren(s, next);
     if (literal_is(name, "command")) {
-        if (paren == NO_CALL) suggest_any(&s->out, CAP_VIEW);
+        if (paren == NO_CALL) suggest_any(&s->out, NX_CAP_VIEW_UPDATE);
         else expect_view_command(s, paren);
         return;
     }
     if (literal_is(name, "setFilter") || literal_is(name, "scrollTo") ||
         literal_is(name, "focus"))
-        suggest_literal(&s->out, CAP_VIEW, first_literal_argument(s, paren));
+        suggest_literal(&s->out, NX_CAP_VIEW_UPDATE, first_literal_argument(s, paren));
 }
 
 static void handle_view(scanner_t *s)
@@ -773,17 +692,17 @@ static void handle_view(scanner_t *s)
     member_t m = read_member(s, 0);
     literal_t name;
     if (m.form == MEMBER_NONE) {
-        other_bare(s, CAP_VIEW);
+        other_bare(s, NX_CAP_VIEW_UPDATE);
     } else if (m.form == MEMBER_NAMED && literal_value(&s->out, m.name, &name)) {
         view_method_use(s, &name, m.next);
         free(name.owned);
     } else {
-        suggest_any(&s->out, CAP_VIEW);
+        suggest_any(&s->out, NX_CAP_VIEW_UPDATE);
     }
 }
 
 /* $ext.NAME and $host['NAME']: the name is the capability. */
-static void handle_namespace(scanner_t *s, cap_kind_t kind)
+static void handle_namespace(scanner_t *s, nx_cap_kind_t kind)
 {
     member_t m = read_member(s, 0);
     if (m.form == MEMBER_NONE) other_bare(s, kind);
@@ -796,8 +715,8 @@ static void handle_namespace(scanner_t *s, cap_kind_t kind)
 static void resolve_view_command(scanner_t *s, const frame_t *f)
 {
     size_t args = f->commas + (f->segment_nonempty ? 1 : 0);
-    if (f->has_first && !f->spread && args >= 3) suggest_literal(&s->out, CAP_VIEW, &f->first);
-    else suggest_any(&s->out, CAP_VIEW);
+    if (f->has_first && !f->spread && args >= 3) suggest_literal(&s->out, NX_CAP_VIEW_UPDATE, &f->first);
+    else suggest_any(&s->out, NX_CAP_VIEW_UPDATE);
 }
 
 /* Called with the closing bracket consumed: index 0 is what follows it. */
@@ -846,8 +765,8 @@ static void handle_global(scanner_t *s, global_t g)
     case GLOBAL_STATE: handle_state(s); break;
     case GLOBAL_EMIT: handle_emit(s); break;
     case GLOBAL_VIEW: handle_view(s); break;
-    case GLOBAL_EXT: handle_namespace(s, CAP_EXT); break;
-    case GLOBAL_HOST: handle_namespace(s, CAP_HOST); break;
+    case GLOBAL_EXT: handle_namespace(s, NX_CAP_EXT); break;
+    case GLOBAL_HOST: handle_namespace(s, NX_CAP_HOST); break;
     case GLOBAL_NONE: break;
     }
 }

@@ -389,3 +389,27 @@ u32 Z_nexusZ_reply_read(struct Z_nexus_instance_t *ctx, u32 ptr, u32 cap)
         nx_thread_leave_host(c.thread);
     return (u32)ret;
 }
+
+uint32_t nx_call_listing(nx_instance_t *inst, const char *interface,
+                         nx_code_t (*list)(struct nx_registry *, uint8_t **, size_t *))
+{
+    nx_call_t c;
+    int32_t ret = nx_call_begin(&c, inst, interface, "list", true);
+    if (ret == 0)
+        ret = nx_call_input(&c, "");
+    const uint8_t *logged;
+    size_t logged_len;
+    if (ret == 0 && nx_call_from_log(&c, &ret, &logged, &logged_len)) {
+        ret = nx_call_answer_logged(&c, ret, logged, logged_len);
+    } else if (ret == 0) {
+        uint8_t *bytes;
+        size_t len;
+        if (list(c.exec->rt->registry, &bytes, &len) != NX_OK) {
+            ret = nx_call_fail(&c, NX_E_INTERNAL_ERROR, "out of memory");
+        } else {
+            ret = nx_call_reply(&c, bytes, len);
+            free(bytes);
+        }
+    }
+    return nx_call_end(&c, ret);
+}

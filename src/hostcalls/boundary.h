@@ -83,6 +83,12 @@ int32_t nx_call_answer_logged(nx_call_t *c, int32_t ret, const uint8_t *output, 
 void nx_call_output_double(nx_call_t *c, double v);
 void nx_call_output_uint(nx_call_t *c, uint64_t v);
 
+/* A registry listing (extensions or interfaces) as a host call: replayed
+ * from the log when replaying, else built by list. */
+struct nx_registry;
+uint32_t nx_call_listing(nx_instance_t *inst, const char *interface,
+                         nx_code_t (*list)(struct nx_registry *, uint8_t **, size_t *));
+
 /* Current wall-clock time, Unix epoch milliseconds. */
 double nx_now_ms(void);
 

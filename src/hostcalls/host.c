@@ -11,25 +11,7 @@
 
 u32 Z_nexusZ_host_list(struct Z_nexus_instance_t *ctx)
 {
-    nx_call_t c;
-    int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:host", "list", true);
-    if (ret == 0)
-        ret = nx_call_input(&c, "");
-    const uint8_t *logged;
-    size_t logged_len;
-    if (ret == 0 && nx_call_from_log(&c, &ret, &logged, &logged_len)) {
-        ret = nx_call_answer_logged(&c, ret, logged, logged_len);
-    } else if (ret == 0) {
-        uint8_t *list;
-        size_t len;
-        if (nx_registry_list_interfaces(c.exec->rt->registry, &list, &len) != NX_OK) {
-            ret = nx_call_fail(&c, NX_E_INTERNAL_ERROR, "out of memory");
-        } else {
-            ret = nx_call_reply(&c, list, len);
-            free(list);
-        }
-    }
-    return nx_call_end(&c, ret);
+    return nx_call_listing(ctx->owner, "nexus:host", nx_registry_list_interfaces);
 }
 
 static int32_t call_function(nx_call_t *c, const char *iface, uint32_t ilen, const char *fn_name,
