@@ -1,0 +1,135 @@
+/* addon.h - shared declarations of the Nexus Node.js addon: the native
+ * wrappers behind the JS runtime and compiled-handler objects, the napi
+ * helpers (napi_util.c), the requests (work.c) and the executors that run
+ * them (queue.c).
+ *
+ * Threading: every field of nxa_runtime_t and nxa_handler_t is read and
+ * written on the JS thread only. Worker threads see just the nx_* pointers
+ * a work copied when it was queued, which stay valid while the work is in
+ * flight (see the lifetime rules in addon.c). */
+#ifndef NEXUS_NODE_ADDON_H
+#define NEXUS_NODE_ADDON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <node_api.h>
+
+#include "nexus.h"
+
+typedef struct nxa_work nxa_work_t;
+
+/* Behind a runtime object. Freed by the finalizer of that object (or by
+ * the completion of its last work when the finalizer ran at environment
+ * teardown while requests were still in flight). */
+typedef struct nxa_runtime {
+    nx_runtime_t *rt;          /* NULL once nx_runtime_free ran */
+    uint64_t serial;           /* tells runtimes apart, for handlers */
+    uint32_t in_flight;        /* requests queued or running */
+    bool closing;              /* shutdown() was called: no new work */
+    bool shut_down;            /* nx_runtime_shutdown returned */
+    bool collected;            /* the JS object's finalizer ran */
+    nx_stats_t final_stats;    /* captured just before nx_runtime_free */
+    char *final_prometheus;    /* likewise (malloc), NULL if unavailable */
+} nxa_runtime_t;
+
+/* Behind a compiled-handler object. */
+typedef struct nxa_handler {
+    nx_handler_t *handler;
+    uint64_t runtime_serial;   /* the runtime that compiled it */
+    uint32_t in_flight;        /* requests using it */
+    bool collected;
+} nxa_handler_t;
+
+/* ---- napi_util.c ------------------------------------------------------------ */
+
+/* Returns true if status is napi_ok; otherwise throws (unless an exception
+ * is already pending) an Error with code "INTERNAL_ERROR" naming what. */
+bool nxa_check(napi_env env, napi_status status, const char *what);
+#define NXA_OK(env, call) nxa_check((env), (call), #call)
+
+/* A new Error with .code = code; NULL if it could not be made. */
+napi_value nxa_make_error(napi_env env, const char *code, const char *message);
+/* Throws such an Error (unless an exception is already pending). */
+void nxa_throw(napi_env env, const char *code, const char *message);
+
+/* Reads n arguments into argv (missing ones are undefined). */
+bool nxa_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv);
+/* True if v is undefined or null. */
+bool nxa_is_nullish(napi_env env, napi_value v, bool *nullish);
+/* A malloc'd NUL-terminated UTF-8 copy of the string v (len without the
+ * NUL). Throws INVALID_ARGUMENT naming what if v is not a string. */
+char *nxa_string(napi_env env, napi_value v, const char *what, size_t *len);
+/* The same, but undefined/null give *out = NULL and true. */
+bool nxa_optional_string(napi_env env, napi_value v, const char *what, char **out);
+/* Borrows the bytes of a Buffer or Uint8Array v; undefined/null give
+ * *data = NULL, *len = 0 and *present = false. The bytes live as long as
+ * v is reachable from JS (use them before returning). */
+bool nxa_optional_bytes(napi_env env, napi_value v, const char *what, const void **data,
+                        size_t *len, bool *present);
+/* A uint32 from a number that is a non-negative integer below 2^32. */
+bool nxa_u32(napi_env env, napi_value v, const char *what, uint32_t *out);
+/* A bool from a boolean. */
+bool nxa_bool(napi_env env, napi_value v, const char *what, bool *out);
+/* Sets obj[name] = value helpers; false (with an exception) on failure. */
+bool nxa_set_double(napi_env env, napi_value obj, const char *name, double value);
+bool nxa_set_bool(napi_env env, napi_value obj, const char *name, bool value);
+bool nxa_set_string(napi_env env, napi_value obj, const char *name, const char *value);
+
+/* ---- addon.c ------------------------------------------------------------------- */
+
+/* The wrapper behind a runtime / handler object, type-tag checked; throws
+ * INVALID_ARGUMENT and returns NULL when v is something else. */
+nxa_runtime_t *nxa_unwrap_runtime(napi_env env, napi_value v);
+nxa_handler_t *nxa_unwrap_handler(napi_env env, napi_value v);
+/* A new JS object owning handler (compiled by the runtime with serial).
+ * On failure frees handler, throws and returns NULL. */
+napi_value nxa_wrap_handler(napi_env env, nx_handler_t *handler, uint64_t serial);
+/* Called after every work completion: frees the runtime once it is shut
+ * down (or collected) and no work is in flight. */
+void nxa_runtime_release_if_idle(nxa_runtime_t *owner);
+void nxa_handler_release_if_idle(nxa_handler_t *h);
+
+/* ---- work.c ---------------------------------------------------------------------- */
+
+/* Worker thread: runs the request's nx_* call and serialises its result. */
+void nxa_work_run(nxa_work_t *w);
+/* JS thread: settles the request's promise and frees it. cancelled: it
+ * never ran (withdrawn at shutdown). */
+void nxa_work_complete(napi_env env, nxa_work_t *w, bool cancelled);
+/* For the queue: the link field, the owner, and whether shutdown may
+ * withdraw the request. */
+nxa_work_t **nxa_work_link(nxa_work_t *w);
+const nxa_runtime_t *nxa_work_owner(const nxa_work_t *w);
+bool nxa_work_cancellable(const nxa_work_t *w);
+
+napi_value nxa_execute(napi_env env, napi_callback_info info);
+napi_value nxa_execute_compiled(napi_env env, napi_callback_info info);
+napi_value nxa_precompile(napi_env env, napi_callback_info info);
+napi_value nxa_resume(napi_env env, napi_callback_info info);
+napi_value nxa_cancel(napi_env env, napi_callback_info info);
+napi_value nxa_shutdown(napi_env env, napi_callback_info info);
+
+/* ---- queue.c ------------------------------------------------------------------------ */
+
+typedef struct nxa_queue nxa_queue_t;
+
+/* Module init: the environment's queue, delivery function, cleanup hook. */
+bool nxa_queue_init(napi_env env, unsigned max_executors, unsigned spin_us);
+nxa_queue_t *nxa_queue_get(napi_env env);
+/* Queues w for an executor (starting one if needed). false (with an
+ * exception pending) if w could not be queued; w is then not queued. */
+bool nxa_queue_submit(napi_env env, nxa_work_t *w);
+/* Takes back queued requests not yet started: only w if only is not NULL,
+ * else every withdrawable one of owner. *out: a list linked through
+ * nxa_work_link. Returns how many. */
+size_t nxa_queue_withdraw(napi_env env, const nxa_runtime_t *owner, const nxa_work_t *only,
+                          nxa_work_t **out);
+/* JS thread: a submitted request was completed; submitted_us is
+ * nxa_queue_now_us() when it was submitted (0: it never ran, do not time). */
+void nxa_queue_completed(napi_env env, uint64_t submitted_us);
+uint64_t nxa_queue_now_us(void);
+napi_value nxa_configure_executors(napi_env env, napi_callback_info info);
+
+#endif /* NEXUS_NODE_ADDON_H */

@@ -1,0 +1,452 @@
+/* queue.c - where the addon's calls run: a FIFO of requests (work.c) per
+ * Node environment, drained by executors - napi async works on the libuv
+ * threadpool - and the delivery of finished requests back to the JS thread
+ * through one threadsafe function.
+ *
+ * Why not one napi async work per call: waking a sleeping threadpool
+ * thread costs far more than running a typical handler (on a VM, tens of
+ * microseconds against ~30). An executor that has just finished a request
+ * takes the next one at once; when the queue is empty one executor (never
+ * more) spins for a short while (spin_us, 0 to disable; index.js turns it
+ * off on a single CPU) before it returns its thread to the pool, so a
+ * caller awaiting executions one after another finds it awake. Executors
+ * are started on demand, up to max_executors (the threadpool size).
+ * The same holds on the way back: a JS thread asleep in epoll takes tens of
+ * microseconds to wake, so for spin_us after submitting a request while no
+ * other is in flight, an idle handle keeps the event loop polling instead
+ * of sleeping (the loop keeps running callbacks; it only does not block),
+ * and a result that arrives within that window is picked up at once.
+ *
+ * Spinning only pays while CPUs are idle: with more runnable threads than
+ * CPUs it makes everything slower. So whether to spin is decided by what it
+ * buys: the JS thread times every request (submission to completion) and,
+ * in periods of PERIOD requests, alternates between spinning and sleeping
+ * as an epsilon-greedy choice - the mode with the lower recent median
+ * latency, the other one every EXPLORE_EVERY-th period to keep its figure
+ * current.
+ *
+ * Lifetime: the queue is shared by the JS thread and the executors and is
+ * reference counted (the environment holds one reference, each executor
+ * one). At environment teardown the cleanup hook sets `closing`: executors
+ * then stop taking requests and deliver nothing (the threadsafe function
+ * is going away); what is left is leaked rather than touched. The hook is
+ * registered after the threadsafe function is created, so it runs before
+ * Node finalizes that function (cleanup hooks run in reverse order). */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <uv.h>
+
+#include "addon.h"
+
+#define PERIOD 16          /* requests timed per period */
+#define EXPLORE_EVERY 16   /* periods: one in this many tries the other mode */
+
+struct nxa_queue {
+    pthread_mutex_t lock;
+    nxa_work_t *head, *tail;       /* queued requests */
+    atomic_size_t queued;          /* their number; spinners read it unlocked */
+    unsigned executors;            /* started and not yet finished */
+    unsigned spinning;             /* executors spinning for a request (0 or 1) */
+    unsigned max_executors;
+    unsigned spin_us;
+    atomic_bool spin_mode;         /* this period spins (executors read it) */
+    bool closing;                  /* environment teardown */
+    unsigned refs;                 /* the environment + each executor */
+    napi_threadsafe_function tsfn; /* delivers finished requests */
+    uint32_t js_in_flight;         /* JS thread only: submitted, not completed */
+    uv_idle_t *idle;               /* JS thread only: keeps the loop polling */
+    bool idle_active;
+    uint64_t idle_deadline_us;     /* polling stops then, or with no request */
+    /* JS thread only: choosing the mode */
+    uint32_t period_us[PERIOD];    /* latencies of this period's requests */
+    unsigned period_n;
+    unsigned periods;
+    double typical_us[2];          /* per mode (0 sleep, 1 spin); < 0: unknown */
+};
+
+typedef struct executor {
+    napi_async_work async;
+    nxa_queue_t *q;
+} executor_t;
+
+static void queue_unref_locked_and_unlock(nxa_queue_t *q)
+{
+    bool last = --q->refs == 0;
+    pthread_mutex_unlock(&q->lock);
+    if (last) {
+        pthread_mutex_destroy(&q->lock);
+        free(q);
+    }
+}
+
+/* ---- the executors (threadpool threads) ----------------------------------------- */
+
+static nxa_work_t *pop_locked(nxa_queue_t *q)
+{
+    nxa_work_t *w = q->head;
+    if (!w)
+        return NULL;
+    q->head = *nxa_work_link(w);
+    if (!q->head)
+        q->tail = NULL;
+    *nxa_work_link(w) = NULL;
+    atomic_fetch_sub(&q->queued, 1);
+    return w;
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/* Waits up to spin_us for a request to be queued, without sleeping. */
+static void spin_for_request(nxa_queue_t *q, unsigned spin_us)
+{
+    uint64_t start = now_us();
+    for (unsigned i = 1; atomic_load_explicit(&q->queued, memory_order_acquire) == 0; i++) {
+        cpu_relax();
+        if (i % 64 == 0) {
+            if (now_us() - start >= spin_us)
+                return;
+            if (i % 1024 == 0)
+                sched_yield(); /* let the JS thread have this CPU if it needs it */
+        }
+    }
+}
+
+static void deliver_locked(nxa_queue_t *q, nxa_work_t *w)
+{
+    if (q->closing)
+        return; /* the environment is going away: leak w, touch nothing */
+    /* on failure (the function is closing) w is leaked the same way */
+    napi_call_threadsafe_function(q->tsfn, w, napi_tsfn_nonblocking);
+}
+
+static void executor_execute(napi_env env, void *data)
+{
+    (void)env; /* must not be used off the JS thread */
+    executor_t *x = data;
+    nxa_queue_t *q = x->q;
+    bool spun = false;
+    pthread_mutex_lock(&q->lock);
+    for (;;) {
+        nxa_work_t *w = q->closing ? NULL : pop_locked(q);
+        if (w) {
+            spun = false;
+            pthread_mutex_unlock(&q->lock);
+            nxa_work_run(w);
+            pthread_mutex_lock(&q->lock);
+            deliver_locked(q, w);
+            continue;
+        }
+        if (q->closing || spun || q->spin_us == 0 || q->spinning > 0 || !atomic_load(&q->spin_mode))
+            break;
+        q->spinning++;
+        unsigned spin_us = q->spin_us;
+        pthread_mutex_unlock(&q->lock);
+        spin_for_request(q, spin_us);
+        pthread_mutex_lock(&q->lock);
+        q->spinning--;
+        spun = true; /* a request taken now resets it; none: stop */
+    }
+    q->executors--;
+    queue_unref_locked_and_unlock(q);
+    x->q = NULL;
+}
+
+static void executor_complete(napi_env env, napi_status status, void *data)
+{
+    (void)status; /* an executor is never cancelled; it owns no promise */
+    executor_t *x = data;
+    nxa_check(env, napi_delete_async_work(env, x->async), "napi_delete_async_work");
+    free(x);
+}
+
+/* JS thread, with q->lock held by the caller released: starts one executor.
+ * On failure undoes the accounting done by the caller and throws. */
+static bool start_executor(napi_env env, nxa_queue_t *q)
+{
+    executor_t *x = calloc(1, sizeof *x);
+    napi_value name;
+    bool ok = x != NULL;
+    if (!ok)
+        nxa_throw(env, "INTERNAL_ERROR", "out of memory");
+    ok = ok && NXA_OK(env, napi_create_string_utf8(env, "nexus.executor", NAPI_AUTO_LENGTH, &name)) &&
+         NXA_OK(env, napi_create_async_work(env, NULL, name, executor_execute, executor_complete, x,
+                                            &x->async));
+    if (ok) {
+        x->q = q;
+        if (NXA_OK(env, napi_queue_async_work(env, x->async)))
+            return true;
+        nxa_check(env, napi_delete_async_work(env, x->async), "napi_delete_async_work");
+    }
+    free(x);
+    pthread_mutex_lock(&q->lock);
+    q->executors--;
+    q->refs--; /* the environment's reference remains: never the last */
+    pthread_mutex_unlock(&q->lock);
+    return false;
+}
+
+/* ---- the JS thread ------------------------------------------------------------------- */
+
+/* Each turn of the event loop while polling. */
+static void on_idle(uv_idle_t *handle)
+{
+    nxa_queue_t *q = handle->data;
+    if (q->js_in_flight != 1 || now_us() >= q->idle_deadline_us || !atomic_load(&q->spin_mode)) {
+        uv_idle_stop(handle);
+        q->idle_active = false;
+    }
+}
+
+/* After a submission: poll, do not sleep, for the next spin_us - when it
+ * is the only request in flight (someone awaits it; with more, results
+ * keep coming and a polling JS thread only takes CPU from the executors). */
+static void keep_loop_polling(nxa_queue_t *q, unsigned spin_us)
+{
+    if (!q->idle || spin_us == 0 || q->js_in_flight != 1 || !atomic_load(&q->spin_mode))
+        return;
+    q->idle_deadline_us = now_us() + spin_us;
+    if (!q->idle_active && uv_idle_start(q->idle, on_idle) == 0)
+        q->idle_active = true;
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A request took latency_us: at the end of a period, rate its mode and
+ * choose the next period's. */
+static void time_request(nxa_queue_t *q, uint64_t latency_us)
+{
+    q->period_us[q->period_n++] = latency_us > UINT32_MAX ? UINT32_MAX : (uint32_t)latency_us;
+    if (q->period_n < PERIOD)
+        return;
+    q->period_n = 0;
+    qsort(q->period_us, PERIOD, sizeof q->period_us[0], compare_u32);
+    double median = q->period_us[PERIOD / 2];
+    int mode = atomic_load(&q->spin_mode) ? 1 : 0;
+    q->typical_us[mode] = q->typical_us[mode] < 0 ? median : 0.7 * q->typical_us[mode] + 0.3 * median;
+    q->periods++;
+    int next;
+    if (q->typical_us[!mode] < 0 || q->periods % EXPLORE_EVERY == 0)
+        next = !mode; /* explore */
+    else
+        next = q->typical_us[1] <= q->typical_us[0];
+    atomic_store(&q->spin_mode, next == 1);
+}
+
+uint64_t nxa_queue_now_us(void) { return now_us(); }
+
+nxa_queue_t *nxa_queue_get(napi_env env)
+{
+    void *data = NULL;
+    if (!NXA_OK(env, napi_get_instance_data(env, &data)))
+        return NULL;
+    if (!data)
+        nxa_throw(env, "INTERNAL_ERROR", "the Nexus addon is not initialised in this environment");
+    return data;
+}
+
+bool nxa_queue_submit(napi_env env, nxa_work_t *w)
+{
+    nxa_queue_t *q = nxa_queue_get(env);
+    if (!q)
+        return false;
+    pthread_mutex_lock(&q->lock);
+    if (q->tail)
+        *nxa_work_link(q->tail) = w;
+    else
+        q->head = w;
+    q->tail = w;
+    size_t queued = atomic_fetch_add(&q->queued, 1) + 1;
+    bool start = q->executors < q->max_executors && queued > q->spinning;
+    if (start) {
+        q->executors++;
+        q->refs++;
+    }
+    unsigned executors = q->executors;
+    unsigned spin_us = q->spin_us;
+    pthread_mutex_unlock(&q->lock);
+    if (start && !start_executor(env, q)) {
+        if (executors == 1) {
+            /* no executor would ever take w (executors start only on this
+             * thread, and a live one takes the lock, so sees w, before it
+             * ends): take it back and report the failure */
+            nxa_work_t *taken;
+            nxa_queue_withdraw(env, NULL, w, &taken);
+            return false;
+        }
+        /* a live executor will take w: the call goes on */
+        napi_value ignored;
+        nxa_check(env, napi_get_and_clear_last_exception(env, &ignored),
+                  "napi_get_and_clear_last_exception");
+    }
+    if (q->js_in_flight++ == 0)
+        nxa_check(env, napi_ref_threadsafe_function(env, q->tsfn), "napi_ref_threadsafe_function");
+    keep_loop_polling(q, spin_us);
+    return true;
+}
+
+size_t nxa_queue_withdraw(napi_env env, const nxa_runtime_t *owner, const nxa_work_t *only,
+                          nxa_work_t **out)
+{
+    nxa_queue_t *q = nxa_queue_get(env);
+    *out = NULL;
+    if (!q)
+        return 0;
+    nxa_work_t **tail_out = out;
+    size_t n = 0;
+    pthread_mutex_lock(&q->lock);
+    nxa_work_t *keep_head = NULL, *keep_tail = NULL;
+    for (nxa_work_t *w = q->head, *next; w; w = next) {
+        next = *nxa_work_link(w);
+        *nxa_work_link(w) = NULL;
+        bool take = only ? w == only : (nxa_work_owner(w) == owner && nxa_work_cancellable(w));
+        if (take) {
+            *tail_out = w;
+            tail_out = nxa_work_link(w);
+            n++;
+        } else {
+            if (keep_tail)
+                *nxa_work_link(keep_tail) = w;
+            else
+                keep_head = w;
+            keep_tail = w;
+        }
+    }
+    q->head = keep_head;
+    q->tail = keep_tail;
+    atomic_fetch_sub(&q->queued, n);
+    pthread_mutex_unlock(&q->lock);
+    return n;
+}
+
+/* Called for each request that was submitted, once completed. */
+void nxa_queue_completed(napi_env env, uint64_t submitted_us)
+{
+    void *data = NULL;
+    if (napi_get_instance_data(env, &data) != napi_ok || !data)
+        return;
+    nxa_queue_t *q = data;
+    if (submitted_us && q->spin_us)
+        time_request(q, now_us() - submitted_us);
+    if (q->js_in_flight > 0 && --q->js_in_flight == 0)
+        nxa_check(env, napi_unref_threadsafe_function(env, q->tsfn), "napi_unref_threadsafe_function");
+}
+
+/* The threadsafe function's callback: a finished request, on the JS thread.
+ * env is NULL when Node drains the function at teardown: leak then. */
+static void deliver_js(napi_env env, napi_value js_callback, void *context, void *data)
+{
+    (void)js_callback;
+    (void)context;
+    if (!env || !data)
+        return;
+    nxa_work_complete(env, data, false);
+}
+
+static void free_idle(uv_handle_t *handle) { free(handle); }
+
+static void cleanup_hook(void *arg)
+{
+    nxa_queue_t *q = arg;
+    if (q->idle) {
+        uv_idle_stop(q->idle);
+        uv_close((uv_handle_t *)q->idle, free_idle);
+        q->idle = NULL;
+    }
+    pthread_mutex_lock(&q->lock);
+    q->closing = true;
+    queue_unref_locked_and_unlock(q);
+}
+
+bool nxa_queue_init(napi_env env, unsigned max_executors, unsigned spin_us)
+{
+    nxa_queue_t *q = calloc(1, sizeof *q);
+    if (!q) {
+        nxa_throw(env, "INTERNAL_ERROR", "out of memory");
+        return false;
+    }
+    if (pthread_mutex_init(&q->lock, NULL) != 0) {
+        free(q);
+        nxa_throw(env, "INTERNAL_ERROR", "cannot create a mutex");
+        return false;
+    }
+    atomic_init(&q->queued, 0);
+    atomic_init(&q->spin_mode, true);
+    q->typical_us[0] = q->typical_us[1] = -1;
+    q->max_executors = max_executors;
+    q->spin_us = spin_us;
+    q->refs = 1;
+    napi_value name;
+    if (!NXA_OK(env, napi_create_string_utf8(env, "nexus.deliver", NAPI_AUTO_LENGTH, &name)) ||
+        !NXA_OK(env, napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, q,
+                                                     deliver_js, &q->tsfn))) {
+        pthread_mutex_destroy(&q->lock);
+        free(q);
+        return false;
+    }
+    /* the idle handle is an optimisation: without one the loop just sleeps */
+    uv_loop_t *loop = NULL;
+    if (napi_get_uv_event_loop(env, &loop) == napi_ok && loop && (q->idle = malloc(sizeof *q->idle))) {
+        if (uv_idle_init(loop, q->idle) == 0) {
+            q->idle->data = q;
+            uv_unref((uv_handle_t *)q->idle);
+        } else {
+            free(q->idle);
+            q->idle = NULL;
+        }
+    }
+    /* idle, it must not keep the process alive; submit/complete ref it */
+    if (!NXA_OK(env, napi_unref_threadsafe_function(env, q->tsfn)) ||
+        !NXA_OK(env, napi_set_instance_data(env, q, NULL, NULL)) ||
+        !NXA_OK(env, napi_add_env_cleanup_hook(env, cleanup_hook, q))) {
+        /* the function is released by Node at teardown; q leaks then */
+        return false;
+    }
+    return true;
+}
+
+/* configureExecutors(maxExecutors, spinMicros) -> undefined */
+napi_value nxa_configure_executors(napi_env env, napi_callback_info info)
+{
+    napi_value argv[2];
+    if (!nxa_args(env, info, 2, argv))
+        return NULL;
+    uint32_t max_executors, spin_us;
+    if (!nxa_u32(env, argv[0], "maxExecutors", &max_executors) ||
+        !nxa_u32(env, argv[1], "spinMicros", &spin_us))
+        return NULL;
+    if (max_executors < 1 || max_executors > 1024 || spin_us > 100000) {
+        nxa_throw(env, "INVALID_ARGUMENT", "maxExecutors must be 1..1024 and spinMicros 0..100000");
+        return NULL;
+    }
+    nxa_queue_t *q = nxa_queue_get(env);
+    if (!q)
+        return NULL;
+    pthread_mutex_lock(&q->lock);
+    q->max_executors = max_executors;
+    q->spin_us = spin_us;
+    pthread_mutex_unlock(&q->lock);
+    napi_value undefined;
+    return NXA_OK(env, napi_get_undefined(env, &undefined)) ? undefined : NULL;
+}

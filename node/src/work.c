@@ -1,0 +1,556 @@
+/* work.c - the addon's asynchronous calls: execute, executeCompiled,
+ * precompile, resume, cancel and shutdown, as requests. Each request is
+ * built on the JS thread (copying everything the worker needs), run by an
+ * executor on the libuv threadpool (queue.c) - the nx_* call, then
+ * nx_result_to_msgpack - and completed back on the JS thread, where it
+ * settles its promise.
+ *
+ * A call that ran resolves with a Buffer holding the result as MessagePack
+ * (precompile: a handler object; cancel/shutdown: undefined). A call the
+ * library refused (its nx_code_t is not NX_OK) rejects with an Error whose
+ * .code is nx_code_name(code) and, when the library produced a result,
+ * whose .resultBuffer holds it as MessagePack.
+ *
+ * Requests are counted on their runtime (in_flight) and hold strong
+ * references to the runtime object (and handler object) until completed.
+ * shutdown() withdraws the runtime's requests still queued (they reject
+ * with INVALID_ARGUMENT), then queues nx_runtime_shutdown, which waits for
+ * the running ones. See addon.c for when the runtime is freed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addon.h"
+
+typedef enum nxa_op {
+    OP_EXECUTE,
+    OP_EXECUTE_COMPILED,
+    OP_PRECOMPILE,
+    OP_RESUME,
+    OP_CANCEL,
+    OP_SHUTDOWN
+} nxa_op_t;
+
+struct nxa_work {
+    nxa_op_t op;
+    nxa_runtime_t *owner;
+    nxa_handler_t *handler_owner;  /* OP_EXECUTE_COMPILED */
+    nxa_work_t *link;              /* next in the queue (queue.c) */
+    uint64_t submitted_us;         /* nxa_queue_now_us() at submission */
+    napi_deferred deferred;
+    napi_ref runtime_ref;          /* keeps the runtime object alive */
+    napi_ref handler_ref;          /* keeps the handler object alive */
+
+    /* inputs, owned by the work; the worker reads only these */
+    nx_runtime_t *rt;
+    const nx_handler_t *handler;
+    char *source;
+    size_t source_len;
+    nx_context_t *ctx;
+    char *suspension_id;
+    nx_outcome_t outcome;
+    uint8_t *value;                /* outcome.value's bytes (malloc) */
+    char *error_message;           /* outcome.error_message (malloc) */
+
+    /* outputs, written by the worker */
+    nx_code_t code;
+    uint8_t *buf;                  /* the result as MessagePack (nx_free) */
+    size_t buf_len;
+    char *message;                 /* the result's error message (malloc) */
+    nx_handler_t *compiled;        /* OP_PRECOMPILE */
+};
+
+/* ---- building and freeing works --------------------------------------------------------- */
+
+static nxa_work_t *new_work(napi_env env, nxa_op_t op, nxa_runtime_t *owner)
+{
+    if (owner->closing || !owner->rt) {
+        nxa_throw(env, "INVALID_ARGUMENT", "the runtime is shut down");
+        return NULL;
+    }
+    nxa_work_t *w = calloc(1, sizeof *w);
+    if (!w) {
+        nxa_throw(env, "INTERNAL_ERROR", "out of memory");
+        return NULL;
+    }
+    w->op = op;
+    w->owner = owner;
+    w->rt = owner->rt;
+    return w;
+}
+
+/* Frees the work's own memory (not its napi handles). */
+static void free_work(nxa_work_t *w)
+{
+    free(w->source);
+    nx_context_free(w->ctx);
+    free(w->suspension_id);
+    free(w->value);
+    free(w->error_message);
+    nx_free(w->buf);
+    free(w->message);
+    nx_handler_free(w->compiled);
+    free(w);
+}
+
+/* Builds the context from (panelId, handlerName, state, args, scope,
+ * capabilities, timeoutMs): strings or null, MessagePack Buffers or null,
+ * an array of strings or null, a uint32 or null (0: the runtime's). */
+static bool build_context(napi_env env, const napi_value *a, nx_context_t **out)
+{
+    nx_context_t *ctx = NULL;
+    nx_code_t code = nx_context_create(&ctx);
+    if (code != NX_OK) {
+        nxa_throw(env, nx_code_name(code), "cannot create the context");
+        return false;
+    }
+    char *panel_id = NULL, *handler_name = NULL;
+    bool ok = nxa_optional_string(env, a[0], "panelId", &panel_id) &&
+              nxa_optional_string(env, a[1], "handlerName", &handler_name);
+    if (ok && panel_id && (code = nx_context_set_panel_id(ctx, panel_id)) != NX_OK) {
+        nxa_throw(env, nx_code_name(code), "invalid panelId");
+        ok = false;
+    }
+    if (ok && handler_name && (code = nx_context_set_handler_name(ctx, handler_name)) != NX_OK) {
+        nxa_throw(env, nx_code_name(code), "invalid handlerName");
+        ok = false;
+    }
+    free(panel_id);
+    free(handler_name);
+
+    static const char *const map_names[3] = { "state", "args", "scope" };
+    static nx_code_t (*const setters[3])(nx_context_t *, const void *, size_t) = {
+        nx_context_set_state, nx_context_set_args, nx_context_set_scope,
+    };
+    for (int i = 0; ok && i < 3; i++) {
+        const void *bytes;
+        size_t len;
+        bool present;
+        ok = nxa_optional_bytes(env, a[2 + i], map_names[i], &bytes, &len, &present);
+        if (ok && present && (code = setters[i](ctx, bytes, len)) != NX_OK) {
+            char message[128];
+            snprintf(message, sizeof message,
+                     "%s must be an object (a MessagePack map with string keys)", map_names[i]);
+            nxa_throw(env, nx_code_name(code), message);
+            ok = false;
+        }
+    }
+
+    bool nullish = true;
+    if (ok)
+        ok = nxa_is_nullish(env, a[5], &nullish);
+    if (ok && !nullish) {
+        bool is_array = false;
+        uint32_t n = 0;
+        ok = NXA_OK(env, napi_is_array(env, a[5], &is_array));
+        if (ok && !is_array) {
+            nxa_throw(env, "INVALID_ARGUMENT", "capabilities must be an array of strings");
+            ok = false;
+        }
+        ok = ok && NXA_OK(env, napi_get_array_length(env, a[5], &n));
+        for (uint32_t i = 0; ok && i < n; i++) {
+            napi_value v;
+            char *token = NULL;
+            ok = NXA_OK(env, napi_get_element(env, a[5], i, &v)) &&
+                 (token = nxa_string(env, v, "each capability", NULL)) != NULL;
+            if (ok && (code = nx_context_add_capability(ctx, token)) != NX_OK) {
+                nxa_throw(env, nx_code_name(code), "cannot add the capability");
+                ok = false;
+            }
+            free(token);
+        }
+    }
+
+    if (ok)
+        ok = nxa_is_nullish(env, a[6], &nullish);
+    if (ok && !nullish) {
+        nx_limits_t limits;
+        memset(&limits, 0, sizeof limits);
+        ok = nxa_u32(env, a[6], "timeoutMs", &limits.timeout_ms);
+        if (ok && limits.timeout_ms && (code = nx_context_set_limits(ctx, &limits)) != NX_OK) {
+            nxa_throw(env, nx_code_name(code), "invalid timeoutMs");
+            ok = false;
+        }
+    }
+    if (!ok) {
+        nx_context_free(ctx);
+        return false;
+    }
+    *out = ctx;
+    return true;
+}
+
+/* ---- for queue.c ------------------------------------------------------------------------------ */
+
+nxa_work_t **nxa_work_link(nxa_work_t *w) { return &w->link; }
+const nxa_runtime_t *nxa_work_owner(const nxa_work_t *w) { return w->owner; }
+bool nxa_work_cancellable(const nxa_work_t *w) { return w->op != OP_SHUTDOWN; }
+
+/* ---- the worker side ------------------------------------------------------------------------ */
+
+void nxa_work_run(nxa_work_t *w)
+{
+    nx_result_t *r = NULL;
+    bool wants_result = true;
+    switch (w->op) {
+    case OP_EXECUTE:
+        w->code = nx_execute(w->rt, w->source, w->source_len, w->ctx, &r);
+        break;
+    case OP_EXECUTE_COMPILED:
+        w->code = nx_execute_handler(w->rt, w->handler, w->ctx, &r);
+        break;
+    case OP_PRECOMPILE:
+        w->code = nx_precompile(w->rt, w->source, w->source_len, &w->compiled, &r);
+        wants_result = false;
+        break;
+    case OP_RESUME:
+        w->code = nx_resume(w->rt, w->suspension_id, &w->outcome, &r);
+        break;
+    case OP_CANCEL:
+        w->code = nx_cancel(w->rt, w->suspension_id);
+        wants_result = false;
+        break;
+    case OP_SHUTDOWN:
+        nx_runtime_shutdown(w->rt);
+        w->code = NX_OK;
+        wants_result = false;
+        break;
+    }
+    if (r) {
+        if (w->code != NX_OK) {
+            const nx_error_info_t *e = nx_result_error(r);
+            if (e && e->message)
+                w->message = strdup(e->message);
+        }
+        nx_code_t code = nx_result_to_msgpack(r, &w->buf, &w->buf_len);
+        if (code != NX_OK) {
+            w->buf = NULL;
+            if (w->code == NX_OK)
+                w->code = code;
+        }
+        nx_result_free(r);
+    } else if (wants_result && w->code == NX_OK) {
+        w->code = NX_E_INTERNAL_ERROR; /* the library ran out of memory */
+    }
+}
+
+/* ---- the JS side of completion ---------------------------------------------------------------- */
+
+static void settle_accounting(nxa_work_t *w)
+{
+    w->owner->in_flight--;
+    if (w->handler_owner)
+        w->handler_owner->in_flight--;
+}
+
+/* The pending exception, cleared; or a generic Error if there is none. */
+static napi_value take_exception(napi_env env)
+{
+    napi_value e = NULL;
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
+        napi_get_and_clear_last_exception(env, &e) == napi_ok && e)
+        return e;
+    return nxa_make_error(env, "INTERNAL_ERROR", "Node-API failure while settling a Nexus call");
+}
+
+static const char *default_message(nx_code_t code)
+{
+    switch (code) {
+    case NX_E_INVALID_ARGUMENT: return "invalid argument (or the runtime is shut down)";
+    case NX_E_INTERNAL_ERROR: return "internal error in Nexus";
+    case NX_E_RESOURCE_LIMIT: return "a resource limit was reached";
+    case NX_E_INVALID_HANDLER: return "the handler is unusable with this runtime";
+    default: return nx_code_name(code);
+    }
+}
+
+/* The rejection for a call the library refused. NULL with an exception
+ * pending on failure. */
+static napi_value refusal(napi_env env, nxa_work_t *w)
+{
+    napi_value error = nxa_make_error(env, nx_code_name(w->code),
+                                      w->message ? w->message : default_message(w->code));
+    if (!error)
+        return NULL;
+    if (w->buf) {
+        napi_value buffer;
+        if (!NXA_OK(env, napi_create_buffer_copy(env, w->buf_len, w->buf, NULL, &buffer)) ||
+            !NXA_OK(env, napi_set_named_property(env, error, "resultBuffer", buffer)))
+            return NULL;
+    }
+    return error;
+}
+
+/* The resolution of a call that ran. NULL with an exception pending on
+ * failure. */
+static napi_value success_value(napi_env env, nxa_work_t *w)
+{
+    napi_value v = NULL;
+    switch (w->op) {
+    case OP_EXECUTE:
+    case OP_EXECUTE_COMPILED:
+    case OP_RESUME:
+        if (!NXA_OK(env, napi_create_buffer_copy(env, w->buf_len, w->buf, NULL, &v)))
+            return NULL;
+        return v;
+    case OP_PRECOMPILE: {
+        nx_handler_t *h = w->compiled;
+        w->compiled = NULL; /* nxa_wrap_handler owns it now, even on failure */
+        return nxa_wrap_handler(env, h, w->owner->serial);
+    }
+    case OP_CANCEL:
+    case OP_SHUTDOWN:
+        return NXA_OK(env, napi_get_undefined(env, &v)) ? v : NULL;
+    }
+    return NULL;
+}
+
+/* Releases the napi references a request holds, then the request. */
+static void discard_work(napi_env env, nxa_work_t *w)
+{
+    if (w->runtime_ref)
+        nxa_check(env, napi_delete_reference(env, w->runtime_ref), "napi_delete_reference");
+    if (w->handler_ref)
+        nxa_check(env, napi_delete_reference(env, w->handler_ref), "napi_delete_reference");
+    free_work(w);
+}
+
+void nxa_work_complete(napi_env env, nxa_work_t *w, bool cancelled)
+{
+    nxa_runtime_t *owner = w->owner;
+    nxa_handler_t *handler_owner = w->handler_owner;
+    settle_accounting(w);
+    if (w->op == OP_SHUTDOWN && !cancelled)
+        owner->shut_down = true;
+
+    napi_value value = NULL;
+    bool resolve = false;
+    if (cancelled) {
+        value = nxa_make_error(env, "INVALID_ARGUMENT",
+                               "the runtime was shut down before this call started");
+    } else if (w->code == NX_OK) {
+        value = success_value(env, w);
+        resolve = value != NULL;
+    } else {
+        value = refusal(env, w);
+    }
+    if (!value) {
+        value = take_exception(env);
+        resolve = false;
+    }
+    if (value) {
+        napi_status s = resolve ? napi_resolve_deferred(env, w->deferred, value)
+                                : napi_reject_deferred(env, w->deferred, value);
+        /* a failure here surfaces as an uncaught exception: loud, not silent */
+        nxa_check(env, s, resolve ? "napi_resolve_deferred" : "napi_reject_deferred");
+    } else {
+        nxa_throw(env, "INTERNAL_ERROR", "cannot settle a Nexus call");
+    }
+    uint64_t submitted_us = cancelled ? 0 : w->submitted_us;
+    discard_work(env, w);
+    nxa_queue_completed(env, submitted_us);
+    if (handler_owner)
+        nxa_handler_release_if_idle(handler_owner);
+    nxa_runtime_release_if_idle(owner);
+}
+
+/* Submits w and returns its promise. runtime_obj (and handler_obj, may be
+ * NULL) stay referenced until the request completes. On failure discards w
+ * and throws. */
+static napi_value submit(napi_env env, nxa_work_t *w, napi_value runtime_obj, napi_value handler_obj)
+{
+    napi_value promise;
+    if (!NXA_OK(env, napi_create_reference(env, runtime_obj, 1, &w->runtime_ref)) ||
+        (handler_obj && !NXA_OK(env, napi_create_reference(env, handler_obj, 1, &w->handler_ref))) ||
+        !NXA_OK(env, napi_create_promise(env, &w->deferred, &promise))) {
+        discard_work(env, w);
+        return NULL;
+    }
+    /* counted before it can run: completion always comes later, on this thread */
+    w->owner->in_flight++;
+    if (w->handler_owner)
+        w->handler_owner->in_flight++;
+    w->submitted_us = nxa_queue_now_us();
+    if (!nxa_queue_submit(env, w)) {
+        settle_accounting(w);
+        napi_value e = take_exception(env);
+        bool rejected = e && nxa_check(env, napi_reject_deferred(env, w->deferred, e),
+                                       "napi_reject_deferred");
+        discard_work(env, w);
+        return rejected ? promise : NULL;
+    }
+    return promise;
+}
+
+/* ---- the calls ------------------------------------------------------------------------------------ */
+
+/* execute(runtime, source, panelId, handlerName, state, args, scope,
+ *         capabilities, timeoutMs) -> Promise<Buffer> */
+napi_value nxa_execute(napi_env env, napi_callback_info info)
+{
+    napi_value argv[9];
+    if (!nxa_args(env, info, 9, argv))
+        return NULL;
+    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
+    nxa_work_t *w = owner ? new_work(env, OP_EXECUTE, owner) : NULL;
+    if (!w)
+        return NULL;
+    w->source = nxa_string(env, argv[1], "code", &w->source_len);
+    if (!w->source || !build_context(env, argv + 2, &w->ctx)) {
+        free_work(w);
+        return NULL;
+    }
+    return submit(env, w, argv[0], NULL);
+}
+
+/* executeCompiled(runtime, handler, panelId, handlerName, state, args,
+ *                 scope, capabilities, timeoutMs) -> Promise<Buffer> */
+napi_value nxa_execute_compiled(napi_env env, napi_callback_info info)
+{
+    napi_value argv[9];
+    if (!nxa_args(env, info, 9, argv))
+        return NULL;
+    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
+    nxa_handler_t *h = owner ? nxa_unwrap_handler(env, argv[1]) : NULL;
+    if (!h)
+        return NULL;
+    if (h->runtime_serial != owner->serial) {
+        nxa_throw(env, "INVALID_HANDLER", "the handler was not compiled by this runtime");
+        return NULL;
+    }
+    nxa_work_t *w = new_work(env, OP_EXECUTE_COMPILED, owner);
+    if (!w)
+        return NULL;
+    w->handler_owner = h;
+    w->handler = h->handler;
+    if (!build_context(env, argv + 2, &w->ctx)) {
+        free_work(w);
+        return NULL;
+    }
+    return submit(env, w, argv[0], argv[1]);
+}
+
+/* precompile(runtime, source) -> Promise<handler object> */
+napi_value nxa_precompile(napi_env env, napi_callback_info info)
+{
+    napi_value argv[2];
+    if (!nxa_args(env, info, 2, argv))
+        return NULL;
+    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
+    nxa_work_t *w = owner ? new_work(env, OP_PRECOMPILE, owner) : NULL;
+    if (!w)
+        return NULL;
+    w->source = nxa_string(env, argv[1], "code", &w->source_len);
+    if (!w->source) {
+        free_work(w);
+        return NULL;
+    }
+    return submit(env, w, argv[0], NULL);
+}
+
+/* resume(runtime, suspensionId, isError, value: Buffer|null,
+ *        errorMessage: string|null) -> Promise<Buffer> */
+napi_value nxa_resume(napi_env env, napi_callback_info info)
+{
+    napi_value argv[5];
+    if (!nxa_args(env, info, 5, argv))
+        return NULL;
+    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
+    nxa_work_t *w = owner ? new_work(env, OP_RESUME, owner) : NULL;
+    if (!w)
+        return NULL;
+    bool is_error = false;
+    const void *bytes = NULL;
+    size_t len = 0;
+    bool present = false;
+    bool ok = (w->suspension_id = nxa_string(env, argv[1], "suspensionId", NULL)) != NULL &&
+              nxa_bool(env, argv[2], "isError", &is_error) &&
+              nxa_optional_bytes(env, argv[3], "value", &bytes, &len, &present) &&
+              nxa_optional_string(env, argv[4], "error", &w->error_message);
+    if (ok && present && len) {
+        w->value = malloc(len);
+        if (!w->value) {
+            nxa_throw(env, "INTERNAL_ERROR", "out of memory");
+            ok = false;
+        } else {
+            memcpy(w->value, bytes, len);
+        }
+    }
+    if (ok && is_error && !w->error_message) {
+        w->error_message = strdup("extension call failed");
+        if (!w->error_message) {
+            nxa_throw(env, "INTERNAL_ERROR", "out of memory");
+            ok = false;
+        }
+    }
+    if (!ok) {
+        free_work(w);
+        return NULL;
+    }
+    w->outcome.is_error = is_error;
+    w->outcome.value = is_error ? NULL : w->value;
+    w->outcome.value_len = is_error || !w->value ? 0 : len;
+    w->outcome.error_message = is_error ? w->error_message : NULL;
+    return submit(env, w, argv[0], NULL);
+}
+
+/* cancel(runtime, suspensionId) -> Promise<undefined> */
+napi_value nxa_cancel(napi_env env, napi_callback_info info)
+{
+    napi_value argv[2];
+    if (!nxa_args(env, info, 2, argv))
+        return NULL;
+    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
+    nxa_work_t *w = owner ? new_work(env, OP_CANCEL, owner) : NULL;
+    if (!w)
+        return NULL;
+    w->suspension_id = nxa_string(env, argv[1], "suspensionId", NULL);
+    if (!w->suspension_id) {
+        free_work(w);
+        return NULL;
+    }
+    return submit(env, w, argv[0], NULL);
+}
+
+/* shutdown(runtime) -> Promise<undefined>: cancels the queued works, then
+ * runs nx_runtime_shutdown off the JS thread. Idempotent. */
+napi_value nxa_shutdown(napi_env env, napi_callback_info info)
+{
+    napi_value argv[1];
+    if (!nxa_args(env, info, 1, argv))
+        return NULL;
+    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
+    if (!owner)
+        return NULL;
+    if (!owner->rt) { /* already shut down and freed */
+        napi_deferred deferred;
+        napi_value promise, undefined;
+        if (!NXA_OK(env, napi_create_promise(env, &deferred, &promise)) ||
+            !NXA_OK(env, napi_get_undefined(env, &undefined)) ||
+            !NXA_OK(env, napi_resolve_deferred(env, deferred, undefined)))
+            return NULL;
+        return promise;
+    }
+    if (!owner->closing) {
+        owner->closing = true;
+        /* calls not started yet are refused; running ones finish (and
+         * nx_runtime_shutdown waits for them) */
+        nxa_work_t *withdrawn;
+        nxa_queue_withdraw(env, owner, NULL, &withdrawn);
+        for (nxa_work_t *w = withdrawn, *next; w; w = next) {
+            next = w->link;
+            w->link = NULL;
+            nxa_work_complete(env, w, true);
+        }
+    }
+    nxa_work_t *w = calloc(1, sizeof *w);
+    if (!w) {
+        nxa_throw(env, "INTERNAL_ERROR", "out of memory");
+        return NULL;
+    }
+    w->op = OP_SHUTDOWN;
+    w->owner = owner;
+    w->rt = owner->rt;
+    return submit(env, w, argv[0], NULL);
+}
