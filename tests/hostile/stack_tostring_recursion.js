@@ -1,0 +1,5 @@
+// A toString that concatenates its own object.
+// expect: RESOURCE_LIMIT within=2000
+const o = {};
+o.toString = () => '' + o;
+return '' + o;

@@ -1,0 +1,3 @@
+// A handler claiming MEMORY_LIMIT.
+// expect: EXECUTION_ERROR
+throw { code: 'MEMORY_LIMIT', message: 'fake' };
