@@ -135,7 +135,7 @@ demo: deps
 TEST_SRCS  := $(wildcard tests/test_*.c)
 TESTS      := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 TEST_FLAGS := -DQUICKJS_TESTS_DIR=\"$(abspath $(QJS))/tests\" -DEXAMPLES_DIR=\"$(abspath examples)\" \
-              -DNEXUS_BIN=\"$(abspath $(NEXUS))\"
+              -DNEXUS_BIN=\"$(abspath $(NEXUS))\" -DHOSTILE_DIR=\"$(abspath tests/hostile)\"
 TEST_LIBS  := $(HOST_LIBS) -lcmocka
 
 $(B)/tests/%: tests/%.c $(LIB) $(HOST_HDRS) $(wildcard tests/*.h)
@@ -174,8 +174,66 @@ test-valgrind: $(B)/tests/test_cli $(NEXUS)
 	@echo "== $(B)/tests/test_cli (nexus under valgrind)"
 	@NEXUS_CLI_WRAPPER="$(VALGRIND)" NEXUS_CLI_SLOWDOWN=40 $(B)/tests/test_cli
 
-test: test-unit test-asan test-valgrind
-.PHONY: test test-unit test-asan test-valgrind
+# The hostile corpus once more with every restore a full copy of the snapshot
+# (the fallback when userfaultfd write-protection is unavailable).
+test-hostile-full-restore: $(B)/tests/test_hostile
+	@echo "== $< (NEXUS_RESTORE=full)"
+	@NEXUS_RESTORE=full $<
+
+# ---- fuzzing ---------------------------------------------------------------------
+#
+# libFuzzer needs clang, so the fuzz targets link a clang-built copy of the
+# library (instrumented for coverage, ASan and UBSan). `make test` runs each
+# target briefly; `make fuzz` runs each for FUZZ_SECONDS on a kept corpus.
+
+FUZZ_CC      := clang-14
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -D_GNU_SOURCE -Iinclude -Isrc -Iguest -I$(B)/guest \
+                -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJS    := $(HOST_SRCS:src/%.c=$(B)/fuzz/obj/%.o)
+FUZZ_LIB     := $(B)/fuzz/libnexus.a
+FUZZ_TARGETS := $(patsubst tests/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?= 3000
+
+$(B)/fuzz/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJS) $(GUEST_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# gcc checks each target with our warnings first: clang-14 alone would let
+# some through.
+$(B)/fuzz/fuzz_%: tests/fuzz_%.c $(FUZZ_LIB) $(HOST_HDRS)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Isrc -fsyntax-only $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB) $(HOST_LIBS) -o $@
+
+test-fuzz: $(FUZZ_TARGETS)
+	@set -e; for f in $(FUZZ_TARGETS); do echo "== $$f ($(FUZZ_RUNS) runs)"; \
+	  $$f -runs=$(FUZZ_RUNS) -artifact_prefix=$(B)/fuzz/ 2>&1 | tail -1; done
+
+fuzz: $(FUZZ_TARGETS)
+	@set -e; for f in $(FUZZ_TARGETS); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS) s)"; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  -artifact_prefix=$(B)/fuzz/$$n- $(B)/fuzz/corpus/$$n; done
+
+# ---- Node.js package -------------------------------------------------------------
+#
+# node/ links libnexus.a into an N-API addon; its npm dependencies are pinned
+# by node/package-lock.json.
+
+node: $(LIB)
+	cd node && (test -d node_modules || npm ci --ignore-scripts) && $(NODE) scripts/build.js
+test-node: node
+	$(NODE) --test node/test/
+bench-node: node
+	$(NODE) node/bench/compare.js
+
+test: test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz test-node
+.PHONY: test test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz fuzz \
+        node test-node bench-node
 
 # ---- benchmarks ----------------------------------------------------------------------
 #

@@ -16,7 +16,7 @@ for p in "${packages[@]}"; do
 done
 # Node.js and npm: the machine's own (NodeSource) when present, else Debian's.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  missing+=(nodejs npm)
+  missing+=(nodejs npm libnode-dev)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
