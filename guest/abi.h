@@ -20,6 +20,11 @@
  * replies are fetched with the reply_read import. */
 #define NX_ABI_REPLY_CAPACITY 65536u
 
+/* Longest error name, message, stack or code the guest reports, in bytes;
+ * longer ones are cut on a character boundary and end with "...". Four of
+ * them fit in the 64 KiB the host allows a report beyond the value limit. */
+#define NX_ABI_ERROR_TEXT_MAX 8192u
+
 /* Published by nx_guest_layout(): where the host finds the guest's fixed
  * addresses. Read once, before the snapshot, and bounds-checked then. */
 typedef struct nx_abi_layout {

@@ -89,6 +89,8 @@ static JSValue nat_log(JSContext *ctx, JSValueConst this_val, int argc, JSValueC
     if (JS_ToInt32(ctx, &level, argv[0]) ||
         string_arg(ctx, argv[1], "a log message", &msg, &len))
         return JS_EXCEPTION;
+    /* a message is a string value, not a name: U+FFFD as everywhere else */
+    codec_replace_lone_surrogates((uint8_t *)msg, len);
     int32_t r = nx_host_log(level, msg, (uint32_t)len);
     JS_FreeCString(ctx, msg);
     return hostcall_value(ctx, r);
@@ -97,7 +99,10 @@ static JSValue nat_log(JSContext *ctx, JSValueConst this_val, int argc, JSValueC
 static JSValue nat_now(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     (void)this_val; (void)argc; (void)argv;
-    return JS_NewFloat64(ctx, nx_host_now());
+    double now = nx_host_now();
+    if (now < 0)
+        return hostcall_value(ctx, (int32_t)now);
+    return JS_NewFloat64(ctx, now);
 }
 
 /* ---- custom host interfaces -------------------------------------------------- */

@@ -65,9 +65,7 @@ typedef struct encoder {
 
 static int encode_value(encoder_t *e, JSValueConst v);
 
-/* QuickJS encodes a lone surrogate as the 3-byte sequence ED A0..BF xx,
- * which is not UTF-8. Replace each with U+FFFD (also 3 bytes, EF BF BD). */
-static void replace_lone_surrogates(uint8_t *p, size_t len)
+void codec_replace_lone_surrogates(uint8_t *p, size_t len)
 {
     for (size_t i = 0; i + 2 < len; i++) {
         if (p[i] == 0xed && p[i + 1] >= 0xa0) {
@@ -88,7 +86,7 @@ static int encode_string(encoder_t *e, JSValueConst v)
     mp_write_str(e->w, s, len);
     JS_FreeCString(e->ctx, s);
     if (!e->w->oom)
-        replace_lone_surrogates(e->w->data + e->w->len - len, len);
+        codec_replace_lone_surrogates(e->w->data + e->w->len - len, len);
     return 0;
 }
 

@@ -24,6 +24,8 @@ NX_IMPORT(view) int32_t nx_host_view(const char *component, uint32_t component_l
                                      const char *type, uint32_t type_len,
                                      const uint8_t *args, uint32_t args_len);
 NX_IMPORT(log) int32_t nx_host_log(int32_t level, const char *message, uint32_t len);
+/* milliseconds since the epoch; a refused call returns minus its error code
+ * (no clock reads before 1970), with the message in the reply buffer */
 NX_IMPORT(now) double nx_host_now(void);
 NX_IMPORT(random_seed) int64_t nx_host_random_seed(void);
 NX_IMPORT(ext_list) int32_t nx_host_ext_list(void);

@@ -89,6 +89,27 @@ static void finish(mp_writer_t *w)
     mp_writer_free(w);
 }
 
+/* Writes s as error text: valid UTF-8 (lone surrogates replaced) and at
+ * most NX_ABI_ERROR_TEXT_MAX bytes, so that no thrown value can make the
+ * report too large to deliver. */
+static void write_error_text(mp_writer_t *w, const char *s, size_t len)
+{
+    static char shortened[NX_ABI_ERROR_TEXT_MAX];
+    static const char ellipsis[] = "...";
+    if (len > NX_ABI_ERROR_TEXT_MAX) {
+        size_t keep = NX_ABI_ERROR_TEXT_MAX - (sizeof ellipsis - 1);
+        while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
+            keep--; /* do not split a character */
+        memcpy(shortened, s, keep);
+        memcpy(shortened + keep, ellipsis, sizeof ellipsis - 1);
+        s = shortened;
+        len = keep + sizeof ellipsis - 1;
+    }
+    mp_write_str(w, s, len);
+    if (!w->oom)
+        codec_replace_lone_surrogates(w->data + w->len - len, len);
+}
+
 /* Writes a string property of obj, or nil when absent or unreadable. */
 static void write_prop_string(JSContext *ctx, mp_writer_t *w, JSValueConst obj, const char *name)
 {
@@ -100,7 +121,7 @@ static void write_prop_string(JSContext *ctx, mp_writer_t *w, JSValueConst obj, 
     const char *s = JS_IsUndefined(v) || JS_IsNull(v) || JS_IsException(v)
                         ? NULL : JS_ToCStringLen(ctx, &len, v);
     if (s) {
-        mp_write_str(w, s, len);
+        write_error_text(w, s, len);
         JS_FreeCString(ctx, s);
     } else {
         JS_FreeValue(ctx, JS_GetException(ctx)); /* ToString may have thrown */
@@ -152,7 +173,7 @@ static void write_error(JSContext *ctx, mp_writer_t *w, JSValueConst exc, int co
     mp_write_nil(w);
     mp_write_cstr(w, "message");
     if (s) {
-        mp_write_str(w, s, len);
+        write_error_text(w, s, len);
         JS_FreeCString(ctx, s);
     } else {
         JS_FreeValue(ctx, JS_GetException(ctx));

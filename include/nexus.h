@@ -152,7 +152,9 @@ typedef enum nx_log_level {
 } nx_log_level_t;
 
 /* All pointers inside these structs are owned by the result and live until
- * nx_result_free. Strings are NUL-terminated UTF-8; values are MessagePack. */
+ * nx_result_free. Strings are NUL-terminated UTF-8; values are MessagePack.
+ * Keys and names never hold U+0000 (the host refuses them with
+ * INVALID_ARGUMENT); in a log message each U+0000 becomes U+FFFD. */
 typedef struct nx_mutation {
     const char *key;
     nx_mutation_op_t op;

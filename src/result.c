@@ -91,6 +91,32 @@ static const char *arena_string(nx_result_t *r, const char *src, size_t len, boo
     return p;
 }
 
+/* A copy of text for a C string: each U+0000 becomes U+FFFD (3 bytes), so
+ * nothing after it is cut off. */
+static const char *arena_text(nx_result_t *r, const char *src, size_t len, bool *ok)
+{
+    size_t nuls = 0;
+    for (const char *q = memchr(src, 0, len); q; q = memchr(q + 1, 0, len - (size_t)(q + 1 - src)))
+        nuls++;
+    if (!nuls)
+        return arena_string(r, src, len, ok);
+    char *p = arena_alloc(r, len + 2 * nuls + 1), *out = p;
+    if (!p) {
+        *ok = false;
+        return NULL;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (src[i]) {
+            *out++ = src[i];
+        } else {
+            memcpy(out, "\xef\xbf\xbd", 3);
+            out += 3;
+        }
+    }
+    *out = '\0';
+    return p;
+}
+
 #define LIST_PUSH(r, list, slot)                                                     \
     do {                                                                             \
         if ((list).count == (list).cap) {                                            \
@@ -182,7 +208,7 @@ nx_code_t nx_result_add_log(nx_result_t *r, nx_log_level_t level, const char *me
     LIST_PUSH(r, r->logs, l);
     bool ok = true;
     l->level = level;
-    l->message = arena_string(r, message, len, &ok);
+    l->message = arena_text(r, message, len, &ok);
     l->timestamp_ms = timestamp_ms;
     if (!ok)
         return NX_E_INTERNAL_ERROR;

@@ -290,18 +290,20 @@ int32_t nx_call_reply(nx_call_t *c, const uint8_t *bytes, size_t len)
     return (int32_t)len;
 }
 
-int32_t nx_call_string(nx_call_t *c, uint32_t ptr, uint32_t len, size_t max, bool allow_empty,
-                       const char *what, const char **out)
+int32_t nx_call_string(nx_call_t *c, uint32_t ptr, uint32_t len, size_t max,
+                       nx_string_kind_t kind, const char *what, const char **out)
 {
     const uint8_t *p = nx_instance_span(c->inst, ptr, len);
     if (!p)
         return nx_call_fail(c, NX_E_INVALID_ARGUMENT, "%s lies outside guest memory", what);
     if (len > max)
         return nx_call_fail(c, NX_E_RESOURCE_LIMIT, "%s longer than %zu bytes", what, max);
-    if (!len && !allow_empty)
+    if (!len && kind == NX_STRING_NAME)
         return nx_call_fail(c, NX_E_INVALID_ARGUMENT, "%s is empty", what);
     if (!nx_utf8_valid((const char *)p, len))
         return nx_call_fail(c, NX_E_INVALID_ARGUMENT, "%s is not valid UTF-8", what);
+    if (kind != NX_STRING_TEXT && memchr(p, 0, len))
+        return nx_call_fail(c, NX_E_INVALID_ARGUMENT, "%s contains U+0000", what);
     *out = (const char *)p;
     return 0;
 }

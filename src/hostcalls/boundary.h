@@ -49,10 +49,19 @@ int32_t nx_call_fail(nx_call_t *c, nx_code_t code, const char *fmt, ...)
 /* Replies with bytes (copied). Returns the length for the guest. */
 int32_t nx_call_reply(nx_call_t *c, const uint8_t *bytes, size_t len);
 
+/* What a guest string argument is. Names and keys reach the embedder as
+ * NUL-terminated C strings, so they may not hold U+0000: two keys that
+ * differ after a NUL would look the same. Text (a log message) may. */
+typedef enum nx_string_kind {
+    NX_STRING_NAME, /* non-empty, no U+0000 */
+    NX_STRING_KEY,  /* may be empty, no U+0000 */
+    NX_STRING_TEXT, /* may be empty, may hold U+0000 */
+} nx_string_kind_t;
+
 /* A guest string argument: inside memory, valid UTF-8, at most max bytes,
- * non-empty unless allow_empty. Returns 0 or a failure return value. */
-int32_t nx_call_string(nx_call_t *c, uint32_t ptr, uint32_t len, size_t max, bool allow_empty,
-                       const char *what, const char **out);
+ * and what kind demands. Returns 0 or a failure return value. */
+int32_t nx_call_string(nx_call_t *c, uint32_t ptr, uint32_t len, size_t max,
+                       nx_string_kind_t kind, const char *what, const char **out);
 /* A guest MessagePack value: inside memory, at most max_value_bytes, one
  * accepted value (values.h). Returns 0 or a failure return value. */
 int32_t nx_call_value(nx_call_t *c, uint32_t ptr, uint32_t len, const char *what,

@@ -10,7 +10,7 @@ u32 Z_nexusZ_emit(struct Z_nexus_instance_t *ctx, u32 nptr, u32 nlen, u32 pptr, 
     const uint8_t *payload;
     int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:events", "emit", true);
     if (ret == 0)
-        ret = nx_call_string(&c, nptr, nlen, NX_MAX_NAME_BYTES, false, "an event name", &name);
+        ret = nx_call_string(&c, nptr, nlen, NX_MAX_NAME_BYTES, NX_STRING_NAME, "an event name", &name);
     if (ret == 0)
         ret = nx_call_value(&c, pptr, plen, "an event payload", &payload);
     if (ret == 0)

@@ -109,9 +109,9 @@ u32 Z_nexusZ_ext_call(struct Z_nexus_instance_t *ctx, u32 eptr, u32 elen, u32 mp
     const uint8_t *args;
     int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:ext", "call", true);
     if (ret == 0)
-        ret = nx_call_string(&c, eptr, elen, NX_MAX_NAME_BYTES, false, "an extension name", &ext);
+        ret = nx_call_string(&c, eptr, elen, NX_MAX_NAME_BYTES, NX_STRING_NAME, "an extension name", &ext);
     if (ret == 0)
-        ret = nx_call_string(&c, mptr, mlen, NX_MAX_NAME_BYTES, false, "a method name", &method);
+        ret = nx_call_string(&c, mptr, mlen, NX_MAX_NAME_BYTES, NX_STRING_NAME, "a method name", &method);
     if (ret == 0)
         ret = nx_call_value(&c, aptr, alen, "extension call arguments", &args);
     if (ret == 0)

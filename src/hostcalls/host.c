@@ -66,9 +66,9 @@ u32 Z_nexusZ_host_call(struct Z_nexus_instance_t *ctx, u32 iptr, u32 ilen, u32 f
     const uint8_t *args;
     int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:host", "call", true);
     if (ret == 0)
-        ret = nx_call_string(&c, iptr, ilen, NX_MAX_NAME_BYTES, false, "an interface name", &iface);
+        ret = nx_call_string(&c, iptr, ilen, NX_MAX_NAME_BYTES, NX_STRING_NAME, "an interface name", &iface);
     if (ret == 0)
-        ret = nx_call_string(&c, fptr, flen, NX_MAX_NAME_BYTES, false, "a function name", &fn);
+        ret = nx_call_string(&c, fptr, flen, NX_MAX_NAME_BYTES, NX_STRING_NAME, "a function name", &fn);
     if (ret == 0)
         ret = nx_call_value(&c, aptr, alen, "host call arguments", &args);
     if (ret == 0)

@@ -14,7 +14,7 @@ u32 Z_nexusZ_log(struct Z_nexus_instance_t *ctx, u32 level, u32 mptr, u32 mlen)
     if (ret == 0 && level > NX_ABI_LOG_ERROR)
         ret = nx_call_fail(&c, NX_E_INVALID_ARGUMENT, "unknown log level %u", level);
     if (ret == 0)
-        ret = nx_call_string(&c, mptr, mlen, c.exec->limits.max_log_bytes, true, "a log message", &msg);
+        ret = nx_call_string(&c, mptr, mlen, c.exec->limits.max_log_bytes, NX_STRING_TEXT, "a log message", &msg);
     if (ret == 0)
         ret = nx_call_input(&c, "us", (uint64_t)level, msg, (size_t)mlen);
     if (ret == 0 && c.exec->logs >= c.exec->limits.max_logs)
@@ -45,9 +45,12 @@ f64 Z_nexusZ_now(struct Z_nexus_instance_t *ctx)
         ret = nx_call_input(&c, "");
     if (ret == 0 && !nx_call_logged_scalar(&c, &now, &unused))
         now = nx_now_ms();
-    nx_call_output_double(&c, now);
+    if (ret == 0)
+        nx_call_output_double(&c, now);
     nx_call_end(&c, ret);
-    return now;
+    /* refused (over the host-call limit): minus the code, which the guest
+     * throws with the message left in the reply buffer */
+    return ret < 0 ? (double)ret : now;
 }
 
 u64 Z_nexusZ_random_seed(struct Z_nexus_instance_t *ctx)

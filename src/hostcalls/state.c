@@ -13,7 +13,7 @@
 
 static int32_t read_key(nx_call_t *c, uint32_t ptr, uint32_t len, const char **key)
 {
-    return nx_call_string(c, ptr, len, MAX_KEY_BYTES, true, "a state key", key);
+    return nx_call_string(c, ptr, len, MAX_KEY_BYTES, NX_STRING_KEY, "a state key", key);
 }
 
 static int32_t deny(nx_call_t *c, nx_cap_kind_t kind, const char *key, size_t len)

@@ -9,7 +9,7 @@ static int32_t read_component(nx_call_t *c, u32 ptr, u32 len, const char **compo
     *component = NULL;
     if (len == NX_ABI_NO_COMPONENT)
         return 0;
-    return nx_call_string(c, ptr, len, NX_MAX_NAME_BYTES, false, "a component id", component);
+    return nx_call_string(c, ptr, len, NX_MAX_NAME_BYTES, NX_STRING_NAME, "a component id", component);
 }
 
 static int32_t check_permission(nx_call_t *c, const char *component, u32 len)
@@ -36,7 +36,7 @@ u32 Z_nexusZ_view(struct Z_nexus_instance_t *ctx, u32 cptr, u32 clen, u32 tptr, 
     if (ret == 0)
         ret = read_component(&c, cptr, clen, &component);
     if (ret == 0)
-        ret = nx_call_string(&c, tptr, tlen, NX_MAX_NAME_BYTES, false, "a view command type", &type);
+        ret = nx_call_string(&c, tptr, tlen, NX_MAX_NAME_BYTES, NX_STRING_NAME, "a view command type", &type);
     if (ret == 0)
         ret = nx_call_value(&c, aptr, alen, "view command arguments", &args);
     size_t component_len = component ? clen : 0;

@@ -2,7 +2,6 @@
 // RESOURCE_LIMIT like every other host call, not hand the handler a wrong
 // time.
 // expect: RESOURCE_LIMIT max_host_calls=10
-// bug: past the limit $time.now() returns 0 and the handler goes on to succeed (src/hostcalls/log.c Z_nexusZ_now ignores the refused call; guest nat_now has no error path)
 const times = [];
 for (let i = 0; i < 12; i++) times.push($time.now());
 return times.map((t) => t > 0);

@@ -4,6 +4,5 @@
 // U+FFFD.
 // expect: success
 // result: {"logs":[{"level":"info","message":"before \ufffd after"},{"level":"warn","message":"[\"\\ud800\"]"}]}
-// bug: $log/console refuse a message holding a lone surrogate with INVALID_ARGUMENT ("a log message is not valid UTF-8") instead of replacing it with U+FFFD as every other string value is
 console.log('before \ud800 after');
 console.warn(['\ud800']);
