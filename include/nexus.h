@@ -283,7 +283,9 @@ typedef struct nx_ext_reply nx_ext_reply_t;
  * nx_ext_reply_error before returning; to defer, return without answering:
  * the execution then suspends with this call pending. All pointers in call
  * live until the callback returns. Runs on the executing thread, inside the
- * execution's time limit. */
+ * execution's time limit. Host callbacks (this, interface functions,
+ * interceptors) may not execute, precompile or resume on their own thread:
+ * those calls return NX_E_INVALID_ARGUMENT and change nothing. */
 typedef void (*nx_ext_fn)(void *user_data, const nx_ext_call_t *call, nx_ext_reply_t *reply);
 
 nx_code_t nx_ext_reply_value(nx_ext_reply_t *reply, const void *msgpack, size_t len);

@@ -22,6 +22,18 @@
 #include "sandbox/memory.h"
 #include "values.h"
 
+/* Guest code runs on its caller's thread, one execution at a time: a call
+ * made from a host callback (extension, interface, interceptor) during an
+ * execution cannot start or resume another there. Refused up front, before
+ * anything (a suspension above all) is taken. */
+static bool inside_an_execution(void)
+{
+    nx_thread_t *t = nx_thread_get();
+    return t && (t->in_guest || t->trap_target);
+}
+
+#define NESTED_MESSAGE "an execution cannot start inside another on the same thread"
+
 struct nx_handler {
     nx_runtime_t *rt;
     nx_blob_t *bytecode;
@@ -236,8 +248,7 @@ static outcome_t call_guest(nx_exec_t *e, nx_guest_export_t which, const uint8_t
         return OUTCOME_DONE;
     }
     if (t->in_guest || t->trap_target) {
-        nx_result_set_errorf(r, NX_E_INVALID_ARGUMENT,
-                             "an execution cannot start inside another on the same thread");
+        nx_result_set_errorf(r, NX_E_INVALID_ARGUMENT, NESTED_MESSAGE);
         return OUTCOME_DONE;
     }
     inst->exec = e;
@@ -544,6 +555,8 @@ static nx_code_t check_runtime(nx_runtime_t *rt, const nx_context_t *ctx, nx_res
         return fail(out, NX_E_INVALID_ARGUMENT, "runtime, context and result pointer are required");
     if (atomic_load(&rt->shut_down))
         return fail(out, NX_E_INVALID_ARGUMENT, "the runtime is shut down");
+    if (inside_an_execution())
+        return fail(out, NX_E_INVALID_ARGUMENT, NESTED_MESSAGE);
     nx_runtime_expire(rt, false);
     return NX_OK;
 }
@@ -606,7 +619,7 @@ nx_code_t nx_precompile(nx_runtime_t *rt, const char *source, size_t len,
     *out = NULL;
     if (!rt || (!source && len))
         return NX_E_INVALID_ARGUMENT;
-    if (atomic_load(&rt->shut_down))
+    if (atomic_load(&rt->shut_down) || inside_an_execution())
         return NX_E_INVALID_ARGUMENT;
     nx_handler_t *h = calloc(1, sizeof *h);
     if (!h)
@@ -716,6 +729,8 @@ nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id, const nx_outcom
         return fail(out, NX_E_INVALID_ARGUMENT, "runtime, suspension id and result pointer are required");
     if (atomic_load(&rt->shut_down))
         return fail(out, NX_E_INVALID_ARGUMENT, "the runtime is shut down");
+    if (inside_an_execution())
+        return fail(out, NX_E_INVALID_ARGUMENT, NESTED_MESSAGE);
     char err[256];
     nx_code_t code = check_outcome(outcome, err, sizeof err);
     if (code != NX_OK)

@@ -1220,8 +1220,15 @@ static void serve_peek(void *user, const nx_ext_call_t *call, nx_ext_reply_t *re
      * thread: it cannot run here, and should be refused untouched */
     res = NULL;
     nx_code_t code = nx_resume(r, g_parked_id, &o, &res);
-    g_nested_resume_spent = code == NX_OK;
+    g_nested_resume_spent = code != NX_E_INVALID_ARGUMENT;
     nx_result_free(res);
+    /* nor can a new execution start here */
+    res = NULL;
+    nx_context_t *ctx = NULL;
+    if (nx_context_create(&ctx) != NX_OK || nx_execute(r, "return 1", 8, ctx, &res) != NX_E_INVALID_ARGUMENT)
+        g_inside_problems++;
+    nx_result_free(res);
+    nx_context_free(ctx);
     nx_ext_reply_value(reply, "\x05", 1);
 }
 
@@ -1241,21 +1248,13 @@ static void test_ids_inside_a_callback(void **state)
     g_inside_problems = 0;
     expect_run(r, "return await $ext.peek.get(1);", &ext_opts, "5");
     assert_int_equal(g_inside_problems, 0);
-    /* Known bug (reported): the nested nx_resume returns NX_OK with an
-     * INVALID_ARGUMENT result and destroys the parked execution; it should
-     * return NX_E_INVALID_ARGUMENT and change nothing, as documented. */
+    /* the nested nx_resume was refused and left the parked execution
+     * untouched: it resumes now, from outside any execution */
     nx_outcome_t o = { .value = (const uint8_t *)"\x09", .value_len = 1 };
     nx_result_t *done = NULL;
-    nx_code_t code = nx_resume(r, g_parked_id, &o, &done);
-    bool bug_present = g_nested_resume_spent && code == NX_E_INVALID_ARGUMENT;
-    if (bug_present) {
-        printf("[ KNOWN BUG ] a nested nx_resume from an extension callback spends another "
-               "execution's suspension (NX_OK + INVALID_ARGUMENT result; the id is gone)\n");
-    } else {
-        assert_int_equal(code, NX_OK);
-        assert_result_value(done, "9");
-        assert_false(g_nested_resume_spent);
-    }
+    assert_false(g_nested_resume_spent);
+    assert_int_equal(nx_resume(r, g_parked_id, &o, &done), NX_OK);
+    assert_result_value(done, "9");
     nx_result_free(done);
     nx_stats_t st;
     nx_runtime_stats(r, &st);
