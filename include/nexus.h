@@ -308,7 +308,9 @@ typedef struct nx_outcome {
 
 /* Answers the pending call suspension_id and continues its execution until
  * it succeeds, fails or suspends again. An unknown, expired, cancelled or
- * already answered id returns NX_E_INVALID_ARGUMENT and changes nothing. */
+ * already answered id returns NX_E_INVALID_ARGUMENT and changes nothing; a
+ * value over the execution's max_value_bytes returns NX_E_RESOURCE_LIMIT
+ * and leaves it waiting, to be answered again. */
 nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id,
                     const nx_outcome_t *outcome, nx_result_t **out);
 

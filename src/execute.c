@@ -737,6 +737,18 @@ nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id, const nx_outcom
         return fail(out, code, err);
     nx_runtime_expire(rt, false);
     nx_exec_t *e = nx_suspensions_take(&rt->suspensions, suspension_id);
+    if (e && !outcome->is_error && outcome->value_len > e->limits.max_value_bytes) {
+        /* refused whole, the execution left waiting: the host may answer again */
+        uint32_t limit = e->limits.max_value_bytes;
+        code = nx_suspensions_park(&rt->suspensions, e, e->expires_at_ms);
+        if (code != NX_OK) {
+            drop_suspended(rt, e);
+            return fail(out, code, "out of memory");
+        }
+        snprintf(err, sizeof err, "the outcome is %zu bytes, over the execution's %u-byte value limit",
+                 outcome->value_len, limit);
+        return fail(out, NX_E_RESOURCE_LIMIT, err);
+    }
     nx_pending_call_t call;
     if (!e || !nx_exec_take_pending(e, suspension_id, &call)) {
         snprintf(err, sizeof err,

@@ -65,7 +65,10 @@ static int32_t call_extension(nx_call_t *c, const char *ext, uint32_t elen, cons
     free(ext_z);
     free(method_z);
     int32_t ret;
-    if (reply.answered) {
+    if (reply.answered && !reply.is_error && reply.value_len > e->limits.max_value_bytes) {
+        ret = nx_call_fail(c, NX_E_RESOURCE_LIMIT, "%.*s.%.*s answered with %zu bytes, over the %u-byte value limit",
+                           (int)elen, ext, (int)mlen, method, reply.value_len, e->limits.max_value_bytes);
+    } else if (reply.answered) {
         ret = reply_outcome(c, reply.is_error ? NX_EXT_ERROR : NX_EXT_VALUE, id, &reply);
     } else if (!nx_exec_add_pending(e, id, ext, elen, method, mlen, args, alen)) {
         ret = nx_call_fail(c, NX_E_INTERNAL_ERROR, "out of memory");

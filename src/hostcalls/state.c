@@ -38,7 +38,12 @@ u32 Z_nexusZ_state_get(struct Z_nexus_instance_t *ctx, u32 kptr, u32 klen)
         size_t len = 0;
         bool deleted;
         const uint8_t *value = nx_exec_state_get(c.exec, key, klen, &len, &deleted);
-        ret = value ? nx_call_reply(&c, value, len) : 0; /* 0 bytes: absent */
+        /* a snapshot value is the host's, not checked by a write */
+        if (value && len > c.exec->limits.max_value_bytes)
+            ret = nx_call_fail(&c, NX_E_RESOURCE_LIMIT, "state key \"%.*s\" holds %zu bytes, over the %u-byte value limit",
+                               (int)(klen < 64 ? klen : 64), key, len, c.exec->limits.max_value_bytes);
+        else
+            ret = value ? nx_call_reply(&c, value, len) : 0; /* 0 bytes: absent */
     }
     return nx_call_end(&c, ret);
 }
