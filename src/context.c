@@ -214,7 +214,7 @@ nx_code_t nx_context_set_state(nx_context_t *ctx, const void *msgpack, size_t le
 {
     if (!ctx || (len && !msgpack))
         return NX_E_INVALID_ARGUMENT;
-    if (len && nx_value_check_map(msgpack, len, true, NULL) != NX_OK)
+    if (len && nx_value_check_state(msgpack, len, NULL) != NX_OK)
         return NX_E_INVALID_ARGUMENT;
     if (is_nil(msgpack, len))
         len = 0;

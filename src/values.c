@@ -329,9 +329,9 @@ typedef struct frame {
 /* Walks exactly one value and checks nothing follows it. Each iteration
  * reads at least one byte, and containers that promise more items than bytes
  * remain are refused at once, so the walk is linear in the input. */
-static const char *check_one_value(byte_reader_t *r)
+static const char *check_one_value(byte_reader_t *r, size_t max_depth)
 {
-    frame_t stack[NX_VALUE_MAX_DEPTH];
+    frame_t stack[NX_VALUE_MAX_DEPTH + 1];
     size_t depth = 0;
     do {
         frame_t *parent = depth ? &stack[depth - 1] : NULL;
@@ -345,7 +345,7 @@ static const char *check_one_value(byte_reader_t *r)
         if (parent)
             parent->items_left--;
         if (it.kind == ITEM_ARRAY || it.kind == ITEM_MAP) {
-            if (depth == NX_VALUE_MAX_DEPTH)
+            if (depth == max_depth)
                 return TOO_DEEP_REASON;
             uint64_t items = it.kind == ITEM_MAP ? it.count * 2 : it.count; /* count < 2^32 */
             if (items > r->left)
@@ -365,18 +365,25 @@ static nx_code_t check_failed(const char **why, const char *reason)
     return NX_E_SERIALIZATION_ERROR;
 }
 
-nx_code_t nx_value_check(const uint8_t *buf, size_t len, const char **why)
+static nx_code_t check_value(const uint8_t *buf, size_t len, size_t max_depth, const char **why)
 {
     if (!buf && len)
         return check_failed(why, "no buffer");
     byte_reader_t r = { buf, len };
-    const char *reason = check_one_value(&r);
+    const char *reason = check_one_value(&r, max_depth);
     return reason ? check_failed(why, reason) : NX_OK;
 }
 
-nx_code_t nx_value_check_map(const uint8_t *buf, size_t len, bool allow_nil, const char **why)
+nx_code_t nx_value_check(const uint8_t *buf, size_t len, const char **why)
 {
-    nx_code_t code = nx_value_check(buf, len, why);
+    return check_value(buf, len, NX_VALUE_MAX_DEPTH, why);
+}
+
+/* A map (or nil) nested at most max_depth deep, itself included. */
+static nx_code_t check_map(const uint8_t *buf, size_t len, size_t max_depth, bool allow_nil,
+                           const char **why)
+{
+    nx_code_t code = check_value(buf, len, max_depth, why);
     if (code != NX_OK)
         return code;
     uint8_t type = buf[0]; /* a checked value has at least one byte */
@@ -384,6 +391,16 @@ nx_code_t nx_value_check_map(const uint8_t *buf, size_t len, bool allow_nil, con
     if (is_map || (allow_nil && type == 0xc0))
         return NX_OK;
     return check_failed(why, allow_nil ? "not a map or nil" : "not a map");
+}
+
+nx_code_t nx_value_check_map(const uint8_t *buf, size_t len, bool allow_nil, const char **why)
+{
+    return check_map(buf, len, NX_VALUE_MAX_DEPTH, allow_nil, why);
+}
+
+nx_code_t nx_value_check_state(const uint8_t *buf, size_t len, const char **why)
+{
+    return check_map(buf, len, NX_VALUE_MAX_DEPTH + 1, true, why);
 }
 
 /* ---- MessagePack -> JSON ---------------------------------------------------- */

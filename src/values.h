@@ -27,6 +27,11 @@ nx_code_t nx_value_check(const uint8_t *buf, size_t len, const char **why);
 /* The same, and also requires a map (or nil when allow_nil). */
 nx_code_t nx_value_check_map(const uint8_t *buf, size_t len, bool allow_nil, const char **why);
 
+/* A state snapshot: a map (or nil) whose values are each one accepted
+ * value, so the map itself may add a level: each value is handed to the
+ * guest on its own, and a 32-level value a handler wrote must load again. */
+nx_code_t nx_value_check_state(const uint8_t *buf, size_t len, const char **why);
+
 /* True when s[0..len) is valid UTF-8 (no surrogates, no overlongs). */
 bool nx_utf8_valid(const char *s, size_t len);
 

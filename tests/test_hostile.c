@@ -1318,21 +1318,13 @@ static void test_written_state_loads_again(void **state)
     snapshot_of(r, &sb);
     nx_result_free(r);
     assert_int_equal(nx_context_create(&ctx), NX_OK);
-    /* ...so the snapshot holding it must load. Known bug (reported): the
-     * snapshot map adds a level, 33 > 32, and nx_context_set_state refuses
-     * it: a handler can make its panel's state unloadable. */
-    nx_code_t code = nx_context_set_state(ctx, sb.data, sb.size);
-    if (code == NX_E_INVALID_ARGUMENT) {
-        printf("[ KNOWN BUG ] a 32-level state value the handler wrote is refused back by "
-               "nx_context_set_state (the snapshot map makes it 33 levels)\n");
-    } else {
-        assert_int_equal(code, NX_OK);
-        assert_int_equal(nx_context_add_capability(ctx, "state:read:deep"), NX_OK);
-        static const char depth[] = "let d = 0; for (let c = $state.deep; c; c = c.n) d++; return d;";
-        assert_int_equal(nx_execute(rt, depth, sizeof depth - 1, ctx, &back), NX_OK);
-        assert_result_value(back, "32");
-        nx_result_free(back);
-    }
+    /* ...so the snapshot holding it (33 levels with the map) must load */
+    assert_int_equal(nx_context_set_state(ctx, sb.data, sb.size), NX_OK);
+    assert_int_equal(nx_context_add_capability(ctx, "state:read:deep"), NX_OK);
+    static const char depth[] = "let d = 0; for (let c = $state.deep; c; c = c.n) d++; return d;";
+    assert_int_equal(nx_execute(rt, depth, sizeof depth - 1, ctx, &back), NX_OK);
+    assert_result_value(back, "32");
+    nx_result_free(back);
     nx_context_free(ctx);
     msgpack_sbuffer_destroy(&sb);
 }

@@ -485,6 +485,32 @@ static void test_check_map(void **state)
     assert_int_equal(nx_value_check_map(NULL, 0, true, &why), NX_E_SERIALIZATION_ERROR);
 }
 
+/* A state snapshot's map adds a level to the values it holds: members may
+ * nest 32 deep (33 with the map), no deeper; args and scope maps may not. */
+static void test_check_state_allows_members_full_depth(void **state)
+{
+    (void)state;
+    const char *why = NULL;
+    for (size_t levels = NX_VALUE_MAX_DEPTH; levels <= NX_VALUE_MAX_DEPTH + 2; levels++) {
+        size_t len;
+        uint8_t *member = nested_msgpack(levels - 1, true, &len);
+        uint8_t *snapshot = malloc(len + 3);
+        assert_non_null(snapshot);
+        snapshot[0] = 0x81; /* {"k": member} */
+        snapshot[1] = 0xa1;
+        snapshot[2] = 'k';
+        memcpy(snapshot + 3, member, len);
+        nx_code_t want = levels <= NX_VALUE_MAX_DEPTH + 1 ? NX_OK : NX_E_SERIALIZATION_ERROR;
+        assert_int_equal(nx_value_check_state(snapshot, len + 3, &why), want);
+        assert_int_equal(nx_value_check_map(snapshot, len + 3, true, &why),
+                         levels <= NX_VALUE_MAX_DEPTH ? NX_OK : NX_E_SERIALIZATION_ERROR);
+        free(member);
+        free(snapshot);
+    }
+    assert_int_equal(nx_value_check_state(BYTES(0xc0), &why), NX_OK);
+    assert_int_equal(nx_value_check_state(BYTES(0x90), &why), NX_E_SERIALIZATION_ERROR);
+}
+
 /* ---- UTF-8 ---------------------------------------------------------------- */
 
 static void test_utf8_table(void **state)
@@ -799,6 +825,7 @@ int main(void)
         cmocka_unit_test(test_huge_declared_lengths_fail_fast),
         cmocka_unit_test(test_large_value_is_fast),
         cmocka_unit_test(test_check_map),
+        cmocka_unit_test(test_check_state_allows_members_full_depth),
         cmocka_unit_test(test_utf8_table),
         cmocka_unit_test(test_json_round_trips),
         cmocka_unit_test(test_json_packs_integers_as_ints_and_reals_as_float64),
