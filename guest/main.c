@@ -265,12 +265,38 @@ static JSContext *new_handler_context(JSRuntime *rt)
 
 /* Compiles source (NUL-terminated at len) in the compiler context and
  * serialises it. Returns NULL with an exception pending in g_compiler. */
-static uint8_t *compile(const char *src, size_t len, const char *filename, size_t *out_len)
+/* Added by patches/quickjs-nexus.patch. */
+int JS_GetScriptShape(JSValueConst obj, int *first_function_source_len);
+
+/* How much longer a wrapped handler is than its function's own source (the
+ * parenthesis and "async " around it), measured once on an empty handler. */
+static int g_wrapper_overhead = -1;
+
+/* A handler is the body of one async function: the wrapped script must be
+ * that one function and nothing more. Source that closes the wrapper and
+ * opens another ("}); code; (async function () {") would otherwise compile,
+ * and run code while the handler loads. */
+static bool is_one_function(JSValueConst script, size_t script_len)
+{
+    int source_len;
+    return JS_GetScriptShape(script, &source_len) == 1 && source_len >= 0 &&
+           g_wrapper_overhead >= 0 && (size_t)source_len + (size_t)g_wrapper_overhead == script_len;
+}
+
+/* one_function: src must be a wrapped handler (is_one_function). */
+static uint8_t *compile(const char *src, size_t len, const char *filename, bool one_function,
+                        size_t *out_len)
 {
     JSValue fn = JS_Eval(g_compiler, src, len, filename,
                          JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
     if (JS_IsException(fn))
         return NULL;
+    if (one_function && !is_one_function(fn, len)) {
+        JS_FreeValue(g_compiler, fn);
+        JS_ThrowSyntaxError(g_compiler, "the handler is not a function body: it closes the "
+                                        "function it is the body of");
+        return NULL;
+    }
     uint8_t *bc = JS_WriteObject(g_compiler, out_len, fn, JS_WRITE_OBJ_BYTECODE);
     JS_FreeValue(g_compiler, fn);
     return bc;
@@ -283,6 +309,20 @@ static JSValue load(const uint8_t *bc, size_t len)
     if (JS_IsException(obj))
         return obj;
     return JS_EvalFunction(g_ctx, obj);
+}
+
+static int measure_wrapper(void)
+{
+    static const char empty[] = HANDLER_PREFIX HANDLER_SUFFIX;
+    JSValue fn = JS_Eval(g_compiler, empty, sizeof empty - 1, HANDLER_FILENAME,
+                         JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
+    int source_len;
+    int pool = JS_GetScriptShape(fn, &source_len);
+    JS_FreeValue(g_compiler, fn);
+    if (pool != 1 || source_len < 0)
+        return -1;
+    g_wrapper_overhead = (int)(sizeof empty - 1) - source_len;
+    return 0;
 }
 
 static int install_random(JSContext *ctx)
@@ -299,7 +339,7 @@ static int install_random(JSContext *ctx)
 static int run_prelude(void)
 {
     size_t len;
-    uint8_t *bc = compile(nx_prelude_source, nx_prelude_length, "<prelude>", &len);
+    uint8_t *bc = compile(nx_prelude_source, nx_prelude_length, "<prelude>", false, &len);
     if (!bc)
         return -1;
     JSValue fn = load(bc, len);
@@ -329,7 +369,8 @@ EXPORT(nx_guest_init) uint32_t nx_guest_init(uint32_t flags)
     }
     g_compiler = JS_NewContext(g_rt);
     g_ctx = new_handler_context(g_rt);
-    if (!g_compiler || !g_ctx || codec_init(g_ctx) || install_random(g_ctx))
+    if (!g_compiler || !g_ctx || codec_init(g_ctx) || install_random(g_ctx) ||
+        measure_wrapper())
         return 1;
     if (run_prelude()) {
         report_exception(g_ctx);
@@ -353,7 +394,7 @@ EXPORT(nx_guest_compile) uint32_t nx_guest_compile(uint32_t len)
     memcpy(src + plen, g_io, len);
     memcpy(src + plen + len, HANDLER_SUFFIX, slen + 1);
     size_t bc_len;
-    uint8_t *bc = compile(src, plen + len + slen, HANDLER_FILENAME, &bc_len);
+    uint8_t *bc = compile(src, plen + len + slen, HANDLER_FILENAME, true, &bc_len);
     free(src);
     if (!bc) {
         JSValue exc = JS_GetException(g_compiler);

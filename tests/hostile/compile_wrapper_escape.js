@@ -3,5 +3,5 @@
 // (include/nexus.h), so it should not compile. The code between the two
 // functions would otherwise run at script level while the handler loads.
 // expect: COMPILATION_ERROR
-// bug: accepted - the source is pasted between "(async function () {" and "\n})" (guest/main.c) and compiled as a script, so `}); code; (async function () {` runs `code` at load time and the handler succeeds
+// message: not a function body
 }); globalThis.ranAtLoad = true; (async function () { return typeof ranAtLoad;
