@@ -51,10 +51,13 @@ nx_code_t cli_settle(nx_runtime_t *rt, const cli_options_t *o, nx_result_t **r)
         nx_outcome_t outcome = { .is_error = !a, .value = a ? a->value : NULL,
                                  .value_len = a ? a->value_len : 0,
                                  .error_message = "no --ext answer for this call" };
-        nx_result_t *next;
+        nx_result_t *next = NULL, *combined = NULL;
         nx_code_t code = nx_resume(rt, s->id, &outcome, &next);
+        if (code == NX_OK)
+            code = nx_result_combine(*r, next, &combined);
         nx_result_free(*r);
-        *r = next;
+        nx_result_free(code == NX_OK ? next : NULL);
+        *r = code == NX_OK ? combined : next;
         if (code != NX_OK)
             return code;
     }

@@ -238,6 +238,16 @@ nx_code_t nx_result_to_msgpack(const nx_result_t *r, uint8_t **buf, size_t *len)
 
 void nx_result_free(nx_result_t *r);
 
+/* One result for an execution out of two of its segments: earlier, a
+ * suspended result, and later, what resuming it returned. For a host that
+ * resumes by itself and reports once. Mutations one per key in first-write
+ * order with the final value; events, view commands and logs in order;
+ * durations, compile time and host calls summed. When later failed, only
+ * the logs of both are kept (the execution is all or nothing). earlier
+ * must be suspended. Owner of *out: caller, nx_result_free. */
+nx_code_t nx_result_combine(const nx_result_t *earlier, const nx_result_t *later,
+                            nx_result_t **out);
+
 /* ---- executing --------------------------------------------------------------------- */
 
 /* Runs handler source: the body of an async function, where `return` gives

@@ -231,6 +231,33 @@ static void test_ext_answers(void **state)
     json_decref(doc);
 }
 
+/* The CLI resumes by itself and prints one result: it carries the effects
+ * of every segment, before and after each suspension. */
+static void test_ext_effects_across_suspensions(void **state)
+{
+    (void)state;
+    cli_run_t r;
+    const char *args[] = { "run", write_temp("$state.a = 1; $emit('before', 1); console.log('one');\n"
+                                             "const v = await $ext.db.get('k');\n"
+                                             "$state.b = v; $state.a = 2; $emit('after', v);\n"
+                                             "return v;"),
+                           "--cap", "ext:db", "--cap", "state:write:*", "--cap", "events:emit:*",
+                           "--ext", "db.get=7", NULL };
+    nexus(&r, args);
+    assert_int_equal(r.exit_code, 0);
+    json_t *doc = parse(&r);
+    char *mutations = json_dumps(json_object_get(doc, "stateMutations"), JSON_COMPACT | JSON_SORT_KEYS);
+    assert_string_equal(mutations, "[{\"key\":\"a\",\"op\":\"set\",\"value\":2},"
+                                   "{\"key\":\"b\",\"op\":\"set\",\"value\":7}]");
+    free(mutations);
+    json_t *events = json_object_get(doc, "events");
+    assert_int_equal(json_array_size(events), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(events, 0), "name")), "before");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(events, 1), "name")), "after");
+    assert_int_equal(json_array_size(json_object_get(doc, "logs")), 1);
+    json_decref(doc);
+}
+
 static void test_stop_at_suspend(void **state)
 {
     (void)state;
@@ -391,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_allocation_hits_memory_limit),
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_ext_answers),
+        cmocka_unit_test(test_ext_effects_across_suspensions),
         cmocka_unit_test(test_stop_at_suspend),
         cmocka_unit_test(test_missing_answer_fails_the_await),
         cmocka_unit_test(test_record_and_replay),

@@ -261,6 +261,55 @@ static void test_effects_around_suspension(void **state)
     nx_result_free(done);
 }
 
+/* nx_result_combine: one result for the whole execution; a failed end
+ * keeps only the logs. */
+static void test_combine_segments(void **state)
+{
+    (void)state;
+    static const char *const sources[] = {
+        "$state.a = 1; $state.b = 1; $emit('one'); console.log('x');\n"
+        "const v = await $ext.db.get('k');\n"
+        "$state.c = v; $state.a = 2; $emit('two'); return v;",
+        "$state.a = 1; $emit('one'); console.log('x');\n"
+        "await $ext.db.get('k'); console.log('y'); throw new Error('late');",
+    };
+    for (int failing = 0; failing < 2; failing++) {
+        nx_result_t *first = run(rt, sources[failing], &ext_caps), *second, *all;
+        assert_int_equal(nx_result_status(first), NX_STATUS_SUSPENDED);
+        assert_int_equal(answer(nx_result_suspension(first, 0), &second), NX_OK);
+        assert_int_equal(nx_result_combine(second, first, &all), NX_E_INVALID_ARGUMENT);
+        assert_null(all);
+        assert_int_equal(nx_result_combine(first, second, &all), NX_OK);
+        assert_int_equal(nx_result_status(all), nx_result_status(second));
+        assert_int_equal(nx_result_log_count(all), failing ? 2 : 1);
+        assert_int_equal(nx_result_metrics(all)->host_calls,
+                         nx_result_metrics(first)->host_calls + nx_result_metrics(second)->host_calls);
+        if (failing) {
+            assert_int_equal(nx_result_error(all)->code, NX_E_EXECUTION_ERROR);
+            assert_string_equal(nx_result_error(all)->message, "late");
+            assert_int_equal(nx_result_mutation_count(all), 0);
+            assert_int_equal(nx_result_event_count(all), 0);
+        } else {
+            assert_result_value(all, "\"k!\"");
+            /* first-write order, final values */
+            assert_int_equal(nx_result_mutation_count(all), 3);
+            const char *keys[] = { "a", "b", "c" }, *values[] = { "2", "1", "\"k!\"" };
+            for (int i = 0; i < 3; i++) {
+                const nx_mutation_t *m = nx_result_mutation(all, (size_t)i);
+                assert_string_equal(m->key, keys[i]);
+                char *v = value_json(m->value, m->value_len);
+                assert_string_equal(v, values[i]);
+                free(v);
+            }
+            assert_int_equal(nx_result_event_count(all), 2);
+            assert_string_equal(nx_result_event(all, 1)->name, "two");
+        }
+        nx_result_free(first);
+        nx_result_free(second);
+        nx_result_free(all);
+    }
+}
+
 static void test_plain_promises(void **state)
 {
     (void)state;
@@ -333,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_expiry),
         cmocka_unit_test(test_effects_around_suspension),
+        cmocka_unit_test(test_combine_segments),
         cmocka_unit_test(test_plain_promises),
         cmocka_unit_test(test_many_suspensions_random_order),
     };
