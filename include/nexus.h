@@ -251,7 +251,10 @@ nx_code_t nx_result_combine(const nx_result_t *earlier, const nx_result_t *later
 /* ---- executing --------------------------------------------------------------------- */
 
 /* Runs handler source: the body of an async function, where `return` gives
- * the result value. Compiles through the bytecode cache.
+ * the result value. Compiles through the bytecode cache, under the
+ * context's time and memory limits; what compiling hits (a syntax error,
+ * TIMEOUT, MEMORY_LIMIT, a parser stack overflow) is the handler's doing
+ * and ends in an error result like a failure while running.
  *
  * Returns NX_OK when the handler ran, whatever it did: *out then holds a
  * success, error or suspended result. Any other code means the execution
@@ -265,8 +268,9 @@ nx_code_t nx_execute(nx_runtime_t *rt, const char *source, size_t len,
  * the bytecode; usable with the runtime that made it. */
 typedef struct nx_handler nx_handler_t;
 
-/* Compiles source. On a syntax error returns NX_E_COMPILATION_ERROR and, if
- * error is not NULL, an error result with the location. */
+/* Compiles source, under the runtime's default limits. On a syntax error
+ * returns NX_E_COMPILATION_ERROR and, if error is not NULL, an error result
+ * with the location (other codes for a limit the compile hit). */
 nx_code_t nx_precompile(nx_runtime_t *rt, const char *source, size_t len,
                         nx_handler_t **out, nx_result_t **error);
 nx_code_t nx_execute_handler(nx_runtime_t *rt, const nx_handler_t *handler,

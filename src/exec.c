@@ -23,8 +23,9 @@ struct nx_state_write {
 
 static uint32_t pick(uint32_t value, uint32_t fallback) { return value ? value : fallback; }
 
-static void resolve_limits(nx_limits_t *out, const nx_limits_t *ctx, const nx_limits_t *dflt)
+void nx_limits_resolve(nx_limits_t *out, const nx_context_t *context, const nx_limits_t *dflt)
 {
+    const nx_limits_t *ctx = &context->limits;
     out->timeout_ms = pick(ctx->timeout_ms, dflt->timeout_ms);
     out->memory_mb = pick(ctx->memory_mb, dflt->memory_mb);
     out->max_host_calls = pick(ctx->max_host_calls, dflt->max_host_calls);
@@ -50,7 +51,7 @@ nx_code_t nx_exec_create(struct nx_runtime *rt, const nx_context_t *ctx,
         return NX_E_INTERNAL_ERROR;
     }
     e->rt = rt;
-    resolve_limits(&e->limits, &ctx->limits, defaults);
+    nx_limits_resolve(&e->limits, ctx, defaults);
     if (e->limits.memory_mb < 4 || e->limits.memory_mb > 4096) {
         snprintf(err, err_size, "memory limit %u MiB outside 4..4096", e->limits.memory_mb);
         nx_exec_free(e);

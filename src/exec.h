@@ -35,6 +35,7 @@ typedef struct nx_exec {
     struct nx_runtime *rt;
     nx_instance_t *inst;
     nx_limits_t limits;               /* resolved: no zero fields */
+    bool compiling;                   /* a compile, not an execution */
     nx_caps_t *caps;
     nx_state_snapshot_t *state;       /* retained */
     char *source;                     /* for error locations; may be NULL */
@@ -65,6 +66,13 @@ typedef struct nx_exec {
     struct nx_exec *next_expired;     /* sweep list link */
     bool collected;                   /* already on a sweep list */
 } nx_exec_t;
+
+/* The largest bytecode a compile may report: a handler is source text, so
+ * its bytecode is bounded by the source, not by max_value_bytes. */
+#define NX_MAX_BYTECODE_BYTES (64u << 20)
+
+/* ctx's limits with each zero field taken from defaults. */
+void nx_limits_resolve(nx_limits_t *out, const nx_context_t *ctx, const nx_limits_t *defaults);
 
 /* Creates an execution from a context (caps parsed, limits resolved
  * against defaults). Fails with NX_E_INVALID_ARGUMENT on a bad token,

@@ -268,6 +268,7 @@ static outcome_t call_guest(nx_exec_t *e, nx_guest_export_t which, const uint8_t
     int trap = nx_instance_call(inst, t, which, (uint32_t)len, &ret);
     bool late = nx_deadline_disarm(t);
     bool cap_hit = t->memory_cap_hit;
+    const char *doing = e->compiling ? "compiling the handler" : "execution";
     nx_metrics_t *m = nx_result_metrics_mut(r);
     m->memory_bytes = nx_instance_memory_bytes(inst);
 
@@ -275,10 +276,10 @@ static outcome_t call_guest(nx_exec_t *e, nx_guest_export_t which, const uint8_t
         const char *what;
         nx_code_t c = trap_code(trap, cap_hit, &what);
         if (c == NX_E_TIMEOUT || late)
-            nx_result_set_errorf(r, NX_E_TIMEOUT, "execution exceeded the %u ms time limit (%s)",
-                                 e->limits.timeout_ms, what);
+            nx_result_set_errorf(r, NX_E_TIMEOUT, "%s exceeded the %u ms time limit (%s)",
+                                 doing, e->limits.timeout_ms, what);
         else if (c == NX_E_MEMORY_LIMIT)
-            nx_result_set_errorf(r, c, "execution exceeded the %u MiB memory limit", e->limits.memory_mb);
+            nx_result_set_errorf(r, c, "%s exceeded the %u MiB memory limit", doing, e->limits.memory_mb);
         else if (c == NX_E_RESOURCE_LIMIT)
             nx_result_set_errorf(r, c, "stack overflow (%s)", what);
         else
@@ -290,20 +291,24 @@ static outcome_t call_guest(nx_exec_t *e, nx_guest_export_t which, const uint8_t
     bool parsed = report_parse(&rep, inst);
     outcome_t outcome = OUTCOME_DONE;
     if (late) {
-        nx_result_set_errorf(r, NX_E_TIMEOUT, "execution exceeded the %u ms time limit",
+        nx_result_set_errorf(r, NX_E_TIMEOUT, "%s exceeded the %u ms time limit", doing,
                              e->limits.timeout_ms);
     } else if (!parsed || ret == NX_GUEST_FAILED) {
-        nx_result_set_errorf(r, inst->report_overflow ? NX_E_RESOURCE_LIMIT : NX_E_WASM_ERROR,
-                             inst->report_overflow ? "the outcome is larger than the value limit"
-                                                   : "the sandbox returned no usable outcome");
+        if (!inst->report_overflow)
+            nx_result_set_errorf(r, NX_E_WASM_ERROR, "the sandbox returned no usable outcome");
+        else if (e->compiling)
+            nx_result_set_errorf(r, NX_E_RESOURCE_LIMIT, "the handler's bytecode is larger than %u MiB",
+                                 NX_MAX_BYTECODE_BYTES >> 20);
+        else
+            nx_result_set_errorf(r, NX_E_RESOURCE_LIMIT, "the outcome is larger than the value limit");
     } else if (str_is(rep.status, "pending") && ret == NX_GUEST_PENDING && e->pending_count > 0) {
         nx_result_set_status(r, NX_STATUS_SUSPENDED);
         outcome = OUTCOME_PENDING;
     } else if (str_is(rep.status, "error") && rep.error) {
         set_guest_error(r, rep.error, e->source, cap_hit ? NX_E_MEMORY_LIMIT : NX_OK);
         if (cap_hit)
-            nx_result_set_errorf(r, NX_E_MEMORY_LIMIT, "execution exceeded the %u MiB memory limit",
-                                 e->limits.memory_mb);
+            nx_result_set_errorf(r, NX_E_MEMORY_LIMIT, "%s exceeded the %u MiB memory limit",
+                                 doing, e->limits.memory_mb);
     } else if (str_is(rep.status, "ok") && which != NX_EXPORT_COMPILE) {
         set_return_value(r, rep.value, &e->limits);
     } else if (!str_is(rep.status, "ok")) {
@@ -315,13 +320,18 @@ static outcome_t call_guest(nx_exec_t *e, nx_guest_export_t which, const uint8_t
 
 /* ---- compiling ------------------------------------------------------------------------ */
 
-/* Compiles source on a pooled instance. On a syntax error returns
- * NX_E_COMPILATION_ERROR with *error set. */
+/* Compiles source on a pooled instance, under limits (time, memory). On
+ * failure sets *error; *handler_fault tells a failure the source caused
+ * (a syntax error, or a limit the compile hit: COMPILATION_ERROR, TIMEOUT,
+ * MEMORY_LIMIT, RESOURCE_LIMIT) from one of the call (no instance free,
+ * shut down, out of memory). */
 static nx_code_t compile_source(nx_runtime_t *rt, const char *source, size_t len,
-                                const nx_limits_t *limits, nx_blob_t **out, nx_result_t **error)
+                                const nx_limits_t *limits, nx_blob_t **out, nx_result_t **error,
+                                bool *handler_fault)
 {
     *out = NULL;
     *error = NULL;
+    *handler_fault = false;
     nx_instance_t *inst;
     nx_code_t code = nx_pool_acquire(&rt->pool, rt->config.acquire_timeout_ms, &inst);
     if (code != NX_OK) {
@@ -331,7 +341,7 @@ static nx_code_t compile_source(nx_runtime_t *rt, const char *source, size_t len
         return code;
     }
     char *text = strndup(source, len); /* NUL-terminated, for error locations */
-    nx_exec_t e = { .rt = rt, .inst = inst, .limits = *limits, .source = text };
+    nx_exec_t e = { .rt = rt, .inst = inst, .limits = *limits, .source = text, .compiling = true };
     e.out = nx_result_create(NX_STATUS_SUCCESS);
     nx_result_t *r = e.out;
     code = NX_E_INTERNAL_ERROR;
@@ -352,6 +362,7 @@ static nx_code_t compile_source(nx_runtime_t *rt, const char *source, size_t len
         if (err) {
             /* a syntax error (or worse) while compiling */
             code = err->code == NX_E_EXECUTION_ERROR ? NX_E_COMPILATION_ERROR : err->code;
+            *handler_fault = code != NX_E_INTERNAL_ERROR;
             nx_result_t *located = nx_result_create(NX_STATUS_ERROR);
             if (located)
                 nx_result_set_error(located, code, err->message, err->stack, err->line,
@@ -368,15 +379,17 @@ static nx_code_t compile_source(nx_runtime_t *rt, const char *source, size_t len
 /* Bytecode for source: from the cache, or compiled and cached. */
 static nx_code_t bytecode_for(nx_runtime_t *rt, const char *source, size_t len,
                               const nx_limits_t *limits, nx_blob_t **out, nx_result_t **error,
-                              uint8_t key[NX_CACHE_KEY_BYTES], uint64_t *compile_us)
+                              bool *handler_fault, uint8_t key[NX_CACHE_KEY_BYTES],
+                              uint64_t *compile_us)
 {
     *compile_us = 0;
+    *handler_fault = false;
     nx_cache_key(rt->cache, source, len, key);
     *out = nx_cache_get(rt->cache, key);
     if (*out)
         return NX_OK;
     uint64_t start = now_us();
-    nx_code_t code = compile_source(rt, source, len, limits, out, error);
+    nx_code_t code = compile_source(rt, source, len, limits, out, error, handler_fault);
     *compile_us = now_us() - start;
     nx_metrics_record_compile(&rt->metrics, *compile_us);
     if (code == NX_OK)
@@ -577,8 +590,12 @@ nx_code_t nx_execute_source(nx_runtime_t *rt, const char *source, size_t len,
     nx_result_t *error;
     uint8_t key[NX_CACHE_KEY_BYTES];
     uint64_t compile_us;
-    code = bytecode_for(rt, source ? source : "", len, &rt->config.limits, &bc, &error, key, &compile_us);
-    if (code == NX_E_COMPILATION_ERROR) {
+    bool handler_fault;
+    nx_limits_t limits;
+    nx_limits_resolve(&limits, ctx, &rt->config.limits);
+    code = bytecode_for(rt, source ? source : "", len, &limits, &bc, &error, &handler_fault, key,
+                        &compile_us);
+    if (code != NX_OK && handler_fault && error) {
         /* the handler's fault: a result, not a failed call */
         nx_result_metrics_mut(error)->compile_us = compile_us;
         nx_result_metrics_mut(error)->duration_us = now_us() - started;
@@ -627,8 +644,9 @@ nx_code_t nx_precompile(nx_runtime_t *rt, const char *source, size_t len,
     uint8_t key[NX_CACHE_KEY_BYTES];
     uint64_t compile_us;
     nx_result_t *err = NULL;
+    bool handler_fault;
     nx_code_t code = bytecode_for(rt, source ? source : "", len, &rt->config.limits, &h->bytecode,
-                                  &err, key, &compile_us);
+                                  &err, &handler_fault, key, &compile_us);
     h->source = malloc(len + 1);
     if (code == NX_OK && !h->source)
         code = NX_E_INTERNAL_ERROR;

@@ -63,6 +63,39 @@ static void test_endless_loop_times_out(void **state)
                    l, NX_E_TIMEOUT, 2000);
 }
 
+/* Compiling runs under the execution's own limits, and what it hits is the
+ * handler's fault: a result, counted, not a failed call. */
+static void test_compile_under_the_context_limits(void **state)
+{
+    (void)state;
+    size_t lines = 300000, cap = lines * 24 + 64, n = 0;
+    char *src = malloc(cap);
+    assert_non_null(src);
+    n += (size_t)snprintf(src + n, cap - n, "let x = 0;\n");
+    for (size_t i = 0; i < lines; i++)
+        n += (size_t)snprintf(src + n, cap - n, "x = x + %zu;\n", i % 1000);
+    snprintf(src + n, cap - n, "return 1;");
+    nx_stats_t before, after;
+    nx_runtime_stats(rt, &before);
+    nx_code_t code;
+    run_opts_t o = { .limits = { .timeout_ms = 20 } };
+    nx_result_t *r = run_code(rt, src, &o, &code);
+    assert_int_equal(code, NX_OK);
+    assert_result_error(r, NX_E_TIMEOUT);
+    assert_non_null(strstr(nx_result_error(r)->message, "compiling"));
+    nx_result_free(r);
+    nx_runtime_stats(rt, &after);
+    assert_int_equal(after.errors, before.errors + 1);
+    /* with time enough the same source compiles and runs */
+    run_opts_t roomy = { .limits = { .timeout_ms = 30000 } };
+    r = run_code(rt, src, &roomy, &code);
+    assert_int_equal(code, NX_OK);
+    assert_result_value(r, "1");
+    nx_result_free(r);
+    free(src);
+    expect_clean_next();
+}
+
 static void test_catastrophic_regex_times_out(void **state)
 {
     (void)state;
@@ -242,6 +275,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_endless_loop_times_out),
+        cmocka_unit_test(test_compile_under_the_context_limits),
         cmocka_unit_test(test_catastrophic_regex_times_out),
         cmocka_unit_test(test_long_builtins_time_out),
         cmocka_unit_test(test_memory_limit),

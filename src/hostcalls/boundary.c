@@ -345,7 +345,10 @@ u32 Z_nexusZ_finish(struct Z_nexus_instance_t *ctx, u32 ptr, u32 len)
     if (t)
         nx_thread_enter_host(t);
     const uint8_t *p = nx_instance_span(inst, ptr, len);
-    size_t limit = inst->exec ? (size_t)inst->exec->limits.max_value_bytes + 65536 : 1 << 20;
+    /* a value and the report around it; a compile reports bytecode */
+    size_t limit = !inst->exec ? 1 << 20
+                   : inst->exec->compiling ? NX_MAX_BYTECODE_BYTES
+                   : (size_t)inst->exec->limits.max_value_bytes + 65536;
     int32_t ret = 0;
     if (!p || len > limit) {
         inst->report_overflow = true;
