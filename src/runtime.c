@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include <openssl/rand.h>
+
 #include "guest_id.h"
 #include "sandbox/dirty.h"
 
@@ -47,9 +49,13 @@ static nx_code_t check_limits(const nx_limits_t *l)
 void nx_runtime_new_id(nx_runtime_t *rt, char *buf, size_t size)
 {
     uint64_t n = atomic_fetch_add(&rt->id_counter, 1);
-    /* the nonce makes ids from different runtimes (and runs) differ */
-    snprintf(buf, size, "sx-%016llx-%llu", (unsigned long long)(rt->id_nonce ^ (n * 0x9e3779b97f4a7c15ull)),
-             (unsigned long long)n);
+    /* the counter makes ids unique; 64 random bits make them unguessable,
+     * so that one id gives nothing away about another (the nonce keeps
+     * them distinct across runtimes should the generator fail) */
+    uint64_t secret;
+    if (RAND_bytes((unsigned char *)&secret, sizeof secret) != 1)
+        secret = rt->id_nonce ^ (n * 0x9e3779b97f4a7c15ull);
+    snprintf(buf, size, "sx-%016llx-%llu", (unsigned long long)secret, (unsigned long long)n);
 }
 
 static void free_parts(nx_runtime_t *rt)
