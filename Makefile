@@ -1,7 +1,7 @@
 # Makefile - builds Nexus from a fresh clone.
 #
 #   make            guest module, library, CLI            (build/)
-#   make demo       runs examples/counter.js through the CLI
+#   make demo       installs, builds, runs examples/counter.js (CLI and Node)
 #   make test       every test: unit, engine conformance, CLI, sanitizers, Node
 #   make bench      performance report (stdout and build/bench.json)
 #   make fuzz       longer fuzzing runs
@@ -120,9 +120,10 @@ deps:
 	bash scripts/install-deps.sh
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) all node
 	$(NEXUS) run examples/counter.js --state '{"count":41}' --args '{"step":1}' \
 	  --cap state:read:count --cap state:write:count --cap 'events:emit:*'
+	$(NODE) examples/node-demo.js
 .PHONY: deps demo
 
 # ---- tests -------------------------------------------------------------------------

@@ -1200,6 +1200,21 @@ static void test_foreign_and_expired_ids(void **state)
     nx_runtime_free(other);
 }
 
+/* A runtime of its own (no prewarm) with the corpus's extensions and one
+ * more, name.get, served by fn, which gets the runtime as its user data. */
+static nx_runtime_t *runtime_with_extension(const char *name, nx_ext_fn fn)
+{
+    nx_config_t cfg;
+    nx_config_init(&cfg);
+    cfg.prewarm_instances = 0;
+    nx_runtime_t *r;
+    assert_int_equal(nx_runtime_create(&cfg, &r), NX_OK);
+    register_extensions(r);
+    static const char *const m[] = { "get" };
+    assert_int_equal(nx_runtime_register_extension(r, name, m, 1, fn, r), NX_OK);
+    return r;
+}
+
 /* An embedder callback using ids while a call is in progress. */
 static char g_parked_id[64];
 static int g_inside_problems;
@@ -1235,14 +1250,7 @@ static void serve_peek(void *user, const nx_ext_call_t *call, nx_ext_reply_t *re
 static void test_ids_inside_a_callback(void **state)
 {
     (void)state;
-    nx_config_t cfg;
-    nx_config_init(&cfg);
-    cfg.prewarm_instances = 0;
-    nx_runtime_t *r;
-    assert_int_equal(nx_runtime_create(&cfg, &r), NX_OK);
-    register_extensions(r);
-    static const char *const m[] = { "get" };
-    assert_int_equal(nx_runtime_register_extension(r, "peek", m, 1, serve_peek, r), NX_OK);
+    nx_runtime_t *r = runtime_with_extension("peek", serve_peek);
     nx_result_t *parked = suspend_one(r, "return await $ext.db.get('parked');");
     snprintf(g_parked_id, sizeof g_parked_id, "%s", nx_result_suspension(parked, 0)->id);
     g_inside_problems = 0;
@@ -1359,14 +1367,7 @@ static void test_host_values_are_capped(void **state)
     assert_non_null(s);
     memset(s, 'z', n);
     msgpack_pack_str_with_body(&pk, s, n);
-    nx_config_t cfg;
-    nx_config_init(&cfg);
-    cfg.prewarm_instances = 0;
-    nx_runtime_t *r;
-    assert_int_equal(nx_runtime_create(&cfg, &r), NX_OK);
-    register_extensions(r);
-    static const char *const m[] = { "get" };
-    assert_int_equal(nx_runtime_register_extension(r, "big", m, 1, serve_big, NULL), NX_OK);
+    nx_runtime_t *r = runtime_with_extension("big", serve_big);
     static const nx_host_function_t fns[] = { { "get", host_big, NULL } };
     assert_int_equal(nx_runtime_register_interface(r, "acme:test/big", fns, 1, NULL, NULL), NX_OK);
     run_opts_t o = { .caps = { "ext:*", "host:*", "state:read:*" } };
