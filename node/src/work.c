@@ -385,22 +385,35 @@ static napi_value submit(napi_env env, nxa_work_t *w, napi_value runtime_obj, na
 
 /* ---- the calls ------------------------------------------------------------------------------------ */
 
+/* The common start of a call: argc arguments, the first a runtime; a new
+ * work for op on it. NULL with a pending exception on bad arguments. */
+static nxa_work_t *begin(napi_env env, napi_callback_info info, size_t argc, napi_value *argv,
+                         nxa_op_t op)
+{
+    if (!nxa_args(env, info, argc, argv))
+        return NULL;
+    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
+    return owner ? new_work(env, op, owner) : NULL;
+}
+
+/* A call whose arguments turned out bad: the exception is pending. */
+static napi_value abandon(nxa_work_t *w)
+{
+    free_work(w);
+    return NULL;
+}
+
 /* execute(runtime, source, panelId, handlerName, state, args, scope,
  *         capabilities, timeoutMs) -> Promise<Buffer> */
 napi_value nxa_execute(napi_env env, napi_callback_info info)
 {
     napi_value argv[9];
-    if (!nxa_args(env, info, 9, argv))
-        return NULL;
-    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
-    nxa_work_t *w = owner ? new_work(env, OP_EXECUTE, owner) : NULL;
+    nxa_work_t *w = begin(env, info, 9, argv, OP_EXECUTE);
     if (!w)
         return NULL;
     w->source = nxa_string(env, argv[1], "code", &w->source_len);
-    if (!w->source || !build_context(env, argv + 2, &w->ctx)) {
-        free_work(w);
-        return NULL;
-    }
+    if (!w->source || !build_context(env, argv + 2, &w->ctx))
+        return abandon(w);
     return submit(env, w, argv[0], NULL);
 }
 
@@ -409,25 +422,20 @@ napi_value nxa_execute(napi_env env, napi_callback_info info)
 napi_value nxa_execute_compiled(napi_env env, napi_callback_info info)
 {
     napi_value argv[9];
-    if (!nxa_args(env, info, 9, argv))
-        return NULL;
-    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
-    nxa_handler_t *h = owner ? nxa_unwrap_handler(env, argv[1]) : NULL;
-    if (!h)
-        return NULL;
-    if (h->runtime_serial != owner->serial) {
-        nxa_throw(env, "INVALID_HANDLER", "the handler was not compiled by this runtime");
-        return NULL;
-    }
-    nxa_work_t *w = new_work(env, OP_EXECUTE_COMPILED, owner);
+    nxa_work_t *w = begin(env, info, 9, argv, OP_EXECUTE_COMPILED);
     if (!w)
         return NULL;
+    nxa_handler_t *h = nxa_unwrap_handler(env, argv[1]);
+    if (!h)
+        return abandon(w);
+    if (h->runtime_serial != w->owner->serial) {
+        nxa_throw(env, "INVALID_HANDLER", "the handler was not compiled by this runtime");
+        return abandon(w);
+    }
     w->handler_owner = h;
     w->handler = h->handler;
-    if (!build_context(env, argv + 2, &w->ctx)) {
-        free_work(w);
-        return NULL;
-    }
+    if (!build_context(env, argv + 2, &w->ctx))
+        return abandon(w);
     return submit(env, w, argv[0], argv[1]);
 }
 
@@ -435,18 +443,11 @@ napi_value nxa_execute_compiled(napi_env env, napi_callback_info info)
 napi_value nxa_precompile(napi_env env, napi_callback_info info)
 {
     napi_value argv[2];
-    if (!nxa_args(env, info, 2, argv))
-        return NULL;
-    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
-    nxa_work_t *w = owner ? new_work(env, OP_PRECOMPILE, owner) : NULL;
+    nxa_work_t *w = begin(env, info, 2, argv, OP_PRECOMPILE);
     if (!w)
         return NULL;
     w->source = nxa_string(env, argv[1], "code", &w->source_len);
-    if (!w->source) {
-        free_work(w);
-        return NULL;
-    }
-    return submit(env, w, argv[0], NULL);
+    return w->source ? submit(env, w, argv[0], NULL) : abandon(w);
 }
 
 /* resume(runtime, suspensionId, isError, value: Buffer|null,
@@ -454,10 +455,7 @@ napi_value nxa_precompile(napi_env env, napi_callback_info info)
 napi_value nxa_resume(napi_env env, napi_callback_info info)
 {
     napi_value argv[5];
-    if (!nxa_args(env, info, 5, argv))
-        return NULL;
-    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
-    nxa_work_t *w = owner ? new_work(env, OP_RESUME, owner) : NULL;
+    nxa_work_t *w = begin(env, info, 5, argv, OP_RESUME);
     if (!w)
         return NULL;
     bool is_error = false;
@@ -484,10 +482,8 @@ napi_value nxa_resume(napi_env env, napi_callback_info info)
             ok = false;
         }
     }
-    if (!ok) {
-        free_work(w);
-        return NULL;
-    }
+    if (!ok)
+        return abandon(w);
     w->outcome.is_error = is_error;
     w->outcome.value = is_error ? NULL : w->value;
     w->outcome.value_len = is_error || !w->value ? 0 : len;
@@ -499,18 +495,11 @@ napi_value nxa_resume(napi_env env, napi_callback_info info)
 napi_value nxa_cancel(napi_env env, napi_callback_info info)
 {
     napi_value argv[2];
-    if (!nxa_args(env, info, 2, argv))
-        return NULL;
-    nxa_runtime_t *owner = nxa_unwrap_runtime(env, argv[0]);
-    nxa_work_t *w = owner ? new_work(env, OP_CANCEL, owner) : NULL;
+    nxa_work_t *w = begin(env, info, 2, argv, OP_CANCEL);
     if (!w)
         return NULL;
     w->suspension_id = nxa_string(env, argv[1], "suspensionId", NULL);
-    if (!w->suspension_id) {
-        free_work(w);
-        return NULL;
-    }
-    return submit(env, w, argv[0], NULL);
+    return w->suspension_id ? submit(env, w, argv[0], NULL) : abandon(w);
 }
 
 /* shutdown(runtime) -> Promise<undefined>: cancels the queued works, then
