@@ -34,15 +34,22 @@ static void free_runtime(nxa_runtime_t *o)
     free(o);
 }
 
+/* A finalizer's decision for a runtime or handler object: marked collected,
+ * freed now only when no request uses it (with requests in flight this is
+ * environment teardown: see the lifetime rules above). */
+static bool collect(bool *collected, uint32_t in_flight)
+{
+    *collected = true;
+    return in_flight == 0;
+}
+
 static void finalize_runtime(napi_env env, void *data, void *hint)
 {
     (void)env;
     (void)hint;
     nxa_runtime_t *o = data;
-    o->collected = true;
-    if (o->in_flight > 0)
-        return; /* environment teardown: see the lifetime rules above */
-    free_runtime(o);
+    if (collect(&o->collected, o->in_flight))
+        free_runtime(o);
 }
 
 void nxa_runtime_release_if_idle(nxa_runtime_t *o)
@@ -203,10 +210,8 @@ static void finalize_handler(napi_env env, void *data, void *hint)
     (void)env;
     (void)hint;
     nxa_handler_t *h = data;
-    h->collected = true;
-    if (h->in_flight > 0)
-        return; /* environment teardown: see the lifetime rules above */
-    free_handler(h);
+    if (collect(&h->collected, h->in_flight))
+        free_handler(h);
 }
 
 void nxa_handler_release_if_idle(nxa_handler_t *h)
