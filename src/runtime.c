@@ -8,9 +8,8 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include <openssl/rand.h>
-
 #include "guest_id.h"
+#include "random.h"
 #include "sandbox/dirty.h"
 
 void nx_config_init(nx_config_t *cfg)
@@ -50,11 +49,8 @@ void nx_runtime_new_id(nx_runtime_t *rt, char *buf, size_t size)
 {
     uint64_t n = atomic_fetch_add(&rt->id_counter, 1);
     /* the counter makes ids unique; 64 random bits make them unguessable,
-     * so that one id gives nothing away about another (the nonce keeps
-     * them distinct across runtimes should the generator fail) */
-    uint64_t secret;
-    if (RAND_bytes((unsigned char *)&secret, sizeof secret) != 1)
-        secret = rt->id_nonce ^ (n * 0x9e3779b97f4a7c15ull);
+     * so that one id gives nothing away about another */
+    uint64_t secret = nx_random_u64() ^ rt->id_nonce;
     snprintf(buf, size, "sx-%016llx-%llu", (unsigned long long)secret, (unsigned long long)n);
 }
 

@@ -5,9 +5,11 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
+#include "random.h"
 
 static const char *counter_src =
     "const c = ($state.count ?? 0) + $args.step; $state.count = c; $emit('changed', {c}); return c;";
@@ -287,6 +289,48 @@ static void test_many_threads_one_runtime(void **state)
     nx_runtime_free(rt);
 }
 
+/* The host's random numbers (Math.random seeds, suspension ids): distinct
+ * across pool refills, and a forked child does not repeat its parent's. */
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void test_random_numbers(void **state)
+{
+    (void)state;
+    enum { N = 1300 };
+    static uint64_t v[N];
+    for (int i = 0; i < N; i++)
+        v[i] = nx_random_u64();
+    qsort(v, N, sizeof v[0], compare_u64);
+    for (int i = 1; i < N; i++)
+        assert_true(v[i] != v[i - 1]);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        uint64_t child[4];
+        for (int i = 0; i < 4; i++)
+            child[i] = nx_random_u64();
+        _exit(write(fds[1], child, sizeof child) == (ssize_t)sizeof child ? 0 : 1);
+    }
+    uint64_t parent[4], child[4];
+    for (int i = 0; i < 4; i++)
+        parent[i] = nx_random_u64();
+    assert_int_equal(read(fds[0], child, sizeof child), (ssize_t)sizeof child);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            assert_true(parent[i] != child[j]);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_shutdown_refuses_new_work),
         cmocka_unit_test(test_prometheus),
         cmocka_unit_test(test_many_threads_one_runtime),
+        cmocka_unit_test(test_random_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

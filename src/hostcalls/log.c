@@ -1,11 +1,9 @@
 /* log.c - $log (and console): records a log message; $time.now; and the
  * seed Math.random is drawn from each execution. Logging needs no
  * capability, but counts and sizes are limited like everything else. */
-#include <sys/random.h>
-
-#include <openssl/rand.h>
 
 #include "hostcalls/boundary.h"
+#include "random.h"
 #include "result.h"
 
 u32 Z_nexusZ_log(struct Z_nexus_instance_t *ctx, u32 level, u32 mptr, u32 mlen)
@@ -63,12 +61,8 @@ u64 Z_nexusZ_random_seed(struct Z_nexus_instance_t *ctx)
     int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:random", "seed", false);
     if (ret == 0)
         ret = nx_call_input(&c, "");
-    /* OpenSSL's generator rather than getrandom(2): no system call on
-     * every execution (it reseeds itself from the kernel) */
-    if (ret == 0 && !nx_call_logged_scalar(&c, &unused, &seed) &&
-        RAND_bytes((unsigned char *)&seed, sizeof seed) != 1 &&
-        getrandom(&seed, sizeof seed, 0) != sizeof seed)
-        seed = (uint64_t)nx_now_ms() * 6364136223846793005ull;
+    if (ret == 0 && !nx_call_logged_scalar(&c, &unused, &seed))
+        seed = nx_random_u64();
     nx_call_output_uint(&c, seed);
     nx_call_end(&c, ret);
     return seed;
