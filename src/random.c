@@ -1,6 +1,9 @@
 /* random.c - a per-thread pool of the kernel's random bytes. getrandom(2)
  * per execution cost a system call (and OpenSSL's RAND_bytes, which checks
- * for fork with getpid, another); one call now serves 512 numbers. */
+ * for fork with getpid, another); one call now serves 16 numbers. The pool
+ * is small because it lives in static TLS: the library uses initial-exec
+ * TLS (signal handlers read it), and a module loaded with dlopen, such as
+ * the Node addon, gets only a small surplus of static TLS (4 KiB failed). */
 #include "random.h"
 
 #include <pthread.h>
@@ -8,7 +11,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#define POOL_WORDS 512
+#define POOL_WORDS 16
 
 static __thread uint64_t t_pool[POOL_WORDS];
 static __thread unsigned t_left;

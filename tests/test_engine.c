@@ -300,7 +300,7 @@ static int compare_u64(const void *a, const void *b)
 static void test_random_numbers(void **state)
 {
     (void)state;
-    enum { N = 1300 };
+    enum { N = 100 };
     static uint64_t v[N];
     for (int i = 0; i < N; i++)
         v[i] = nx_random_u64();
