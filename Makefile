@@ -206,7 +206,7 @@ $(FUZZ_LIB): $(FUZZ_OBJS) $(GUEST_OBJ)
 
 # gcc checks each target with our warnings first: clang-14 alone would let
 # some through.
-$(B)/fuzz/fuzz_%: tests/fuzz_%.c $(FUZZ_LIB) $(HOST_HDRS)
+$(B)/fuzz/fuzz_%: tests/fuzz_%.c $(FUZZ_LIB) $(HOST_HDRS) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Isrc -fsyntax-only $<
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB) $(HOST_LIBS) -o $@

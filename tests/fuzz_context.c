@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "nexus.h"
+#include "fuzz_runtime.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -46,7 +47,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         }                                                                                    \
     } while (0)
 
-static nx_runtime_t *rt;
 static unsigned long inputs, executions;
 
 /* Reads every input in full: a state key's value is decoded when read. */
@@ -63,22 +63,15 @@ static const char handler[] =
     "if (!Object.isFrozen($args) || !Object.isFrozen($scope)) throw new Error('inputs not frozen');\n"
     "return n;\n";
 
-static void cleanup(void)
+static void report(void)
 {
     fprintf(stderr, "fuzz_context: %lu inputs, %lu executions of accepted contexts\n", inputs, executions);
-    nx_runtime_free(rt);
-    rt = NULL;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    nx_config_t cfg;
-    nx_config_init(&cfg);
-    cfg.prewarm_instances = 1;
-    cfg.max_instances = 2;
-    CHECK(nx_runtime_create(&cfg, &rt) == NX_OK);
-    atexit(cleanup);
+    fuzz_runtime_create(report);
     return 0;
 }
 

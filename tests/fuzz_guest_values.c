@@ -44,6 +44,7 @@
 
 #include "nexus.h"
 #include "values.h"
+#include "fuzz_runtime.h"
 
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -141,7 +142,6 @@ static const char handler[] =
     "if (end === 2) throw Object.assign(new Error('coded'), { code: str() });\n"
     "return end === 3 ? codes : build(0);\n";
 
-static nx_runtime_t *rt;
 static unsigned long runs, successes, failures_by_code[14];
 
 static void serve_echo(void *user, const nx_ext_call_t *call, nx_ext_reply_t *reply)
@@ -161,30 +161,23 @@ static void host_echo(void *user, const char *interface, const char *function, c
     nx_ext_reply_value(reply, args, args_len);
 }
 
-static void cleanup(void)
+static void report(void)
 {
     fprintf(stderr, "fuzz_guest_values: %lu executions, %lu successes; errors:", runs, successes);
     for (int c = 0; c < 14; c++)
         if (failures_by_code[c])
             fprintf(stderr, " %s=%lu", nx_code_name((nx_code_t)c), failures_by_code[c]);
     fprintf(stderr, "\n");
-    nx_runtime_free(rt);
-    rt = NULL;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    nx_config_t cfg;
-    nx_config_init(&cfg);
-    cfg.prewarm_instances = 1;
-    cfg.max_instances = 2;
-    CHECK(nx_runtime_create(&cfg, &rt) == NX_OK);
+    fuzz_runtime_create(report);
     static const char *const methods[] = { "args" };
     CHECK(nx_runtime_register_extension(rt, "echo", methods, 1, serve_echo, NULL) == NX_OK);
     static const nx_host_function_t fns[] = { { "echo", host_echo, NULL } };
     CHECK(nx_runtime_register_interface(rt, "fuzz:test/echo", fns, 1, NULL, NULL) == NX_OK);
-    atexit(cleanup);
     return 0;
 }
 
