@@ -71,22 +71,29 @@ void nxa_runtime_release_if_idle(nxa_runtime_t *o)
         free_runtime(o);
 }
 
-nxa_runtime_t *nxa_unwrap_runtime(napi_env env, napi_value v)
+/* The native object behind v when v carries tag; else throws INVALID_ARGUMENT
+ * with what v should have been. */
+static void *unwrap_tagged(napi_env env, napi_value v, const napi_type_tag *tag, const char *what)
 {
     napi_valuetype t;
     if (!NXA_OK(env, napi_typeof(env, v, &t)))
         return NULL;
     bool tagged = false;
-    if (t == napi_object && !NXA_OK(env, napi_check_object_type_tag(env, v, &RUNTIME_TAG, &tagged)))
+    if (t == napi_object && !NXA_OK(env, napi_check_object_type_tag(env, v, tag, &tagged)))
         return NULL;
     if (!tagged) {
-        nxa_throw(env, "INVALID_ARGUMENT", "not a Nexus runtime object");
+        nxa_throw(env, "INVALID_ARGUMENT", what);
         return NULL;
     }
     void *data = NULL;
     if (!NXA_OK(env, napi_unwrap(env, v, &data)))
         return NULL;
     return data;
+}
+
+nxa_runtime_t *nxa_unwrap_runtime(napi_env env, napi_value v)
+{
+    return unwrap_tagged(env, v, &RUNTIME_TAG, "not a Nexus runtime object");
 }
 
 /* The config object's fields, each a uint32 (absent: the C default). */
@@ -246,20 +253,7 @@ napi_value nxa_wrap_handler(napi_env env, nx_handler_t *handler, uint64_t serial
 
 nxa_handler_t *nxa_unwrap_handler(napi_env env, napi_value v)
 {
-    napi_valuetype t;
-    if (!NXA_OK(env, napi_typeof(env, v, &t)))
-        return NULL;
-    bool tagged = false;
-    if (t == napi_object && !NXA_OK(env, napi_check_object_type_tag(env, v, &HANDLER_TAG, &tagged)))
-        return NULL;
-    if (!tagged) {
-        nxa_throw(env, "INVALID_ARGUMENT", "not a compiled handler");
-        return NULL;
-    }
-    void *data = NULL;
-    if (!NXA_OK(env, napi_unwrap(env, v, &data)))
-        return NULL;
-    return data;
+    return unwrap_tagged(env, v, &HANDLER_TAG, "not a compiled handler");
 }
 
 /* ---- synchronous calls ----------------------------------------------------------------- */
