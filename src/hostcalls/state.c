@@ -23,17 +23,26 @@ static int32_t deny(nx_call_t *c, nx_cap_kind_t kind, const char *key, size_t le
     return nx_call_fail(c, NX_E_PERMISSION_DENIED, "permission denied: needs %s", token);
 }
 
+/* Begins a call that reads key: the key checked, logged as the input and,
+ * for a read (need_read), allowed by a state:read token. */
+static int32_t begin_keyed(nx_call_t *c, struct Z_nexus_instance_t *ctx, const char *function,
+                           u32 kptr, u32 klen, bool need_read, const char **key)
+{
+    int32_t ret = nx_call_begin(c, ctx->owner, "nexus:state", function, true);
+    if (ret == 0)
+        ret = read_key(c, kptr, klen, key);
+    if (ret == 0)
+        ret = nx_call_input(c, "s", *key, (size_t)klen);
+    if (ret == 0 && need_read && !nx_caps_can_read_state(c->exec->caps, *key, klen))
+        ret = deny(c, NX_CAP_STATE_READ, *key, klen);
+    return ret;
+}
+
 u32 Z_nexusZ_state_get(struct Z_nexus_instance_t *ctx, u32 kptr, u32 klen)
 {
     nx_call_t c;
     const char *key;
-    int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:state", "get", true);
-    if (ret == 0)
-        ret = read_key(&c, kptr, klen, &key);
-    if (ret == 0)
-        ret = nx_call_input(&c, "s", key, (size_t)klen);
-    if (ret == 0 && !nx_caps_can_read_state(c.exec->caps, key, klen))
-        ret = deny(&c, NX_CAP_STATE_READ, key, klen);
+    int32_t ret = begin_keyed(&c, ctx, "get", kptr, klen, true, &key);
     if (ret == 0) {
         size_t len = 0;
         bool deleted;
@@ -52,13 +61,7 @@ u32 Z_nexusZ_state_has(struct Z_nexus_instance_t *ctx, u32 kptr, u32 klen)
 {
     nx_call_t c;
     const char *key;
-    int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:state", "has", true);
-    if (ret == 0)
-        ret = read_key(&c, kptr, klen, &key);
-    if (ret == 0)
-        ret = nx_call_input(&c, "s", key, (size_t)klen);
-    if (ret == 0 && !nx_caps_can_read_state(c.exec->caps, key, klen))
-        ret = deny(&c, NX_CAP_STATE_READ, key, klen);
+    int32_t ret = begin_keyed(&c, ctx, "has", kptr, klen, true, &key);
     if (ret == 0) {
         size_t len;
         bool deleted;
@@ -106,11 +109,7 @@ u32 Z_nexusZ_state_delete(struct Z_nexus_instance_t *ctx, u32 kptr, u32 klen)
 {
     nx_call_t c;
     const char *key;
-    int32_t ret = nx_call_begin(&c, ctx->owner, "nexus:state", "delete", true);
-    if (ret == 0)
-        ret = read_key(&c, kptr, klen, &key);
-    if (ret == 0)
-        ret = nx_call_input(&c, "s", key, (size_t)klen);
+    int32_t ret = begin_keyed(&c, ctx, "delete", kptr, klen, false, &key);
     if (ret == 0)
         ret = write_key(&c, key, klen, NULL, 0);
     return nx_call_end(&c, ret);
