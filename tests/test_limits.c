@@ -1,9 +1,12 @@
 /* test_limits.c - every limit enforced by the host (time, memory, stack,
  * host calls, sizes and counts), the hardening of the handler context, and
  * isolation: after each hostile run the next execution is clean. */
+#include <pthread.h>
+#include <signal.h>
 #include <time.h>
 
 #include "helpers.h"
+#include "sandbox/thread.h"
 
 static nx_runtime_t *rt;
 
@@ -61,6 +64,32 @@ static void test_endless_loop_times_out(void **state)
     expect_stopped("await new Promise(() => { for (;;); });", l, NX_E_TIMEOUT, 2000);
     expect_stopped("const loop = () => Promise.resolve().then(loop); loop(); await new Promise(() => {});",
                    l, NX_E_TIMEOUT, 2000);
+}
+
+/* The watchdog's signal names the execution it is for (by its deadline): one
+ * that arrives late, during the next execution or between two, changes
+ * nothing; one for the execution running now raises its interrupt flag. */
+static void test_deadline_signals_name_their_execution(void **state)
+{
+    (void)state;
+    nx_thread_t *t = nx_thread_get();
+    assert_non_null(t);
+    volatile uint32_t flag = 0;
+    assert_int_equal(nx_deadline_arm(t, 60000, 50, &flag), 0);
+    union sigval first = { .sival_ptr = (void *)(uintptr_t)atomic_load(&t->deadline_ns) };
+    assert_false(nx_deadline_disarm(t));
+    assert_int_equal(pthread_sigqueue(pthread_self(), nx_deadline_signal(), first), 0);
+    assert_int_equal(nx_deadline_arm(t, 60000, 50, &flag), 0);
+    union sigval second = { .sival_ptr = (void *)(uintptr_t)atomic_load(&t->deadline_ns) };
+    assert_true(second.sival_ptr != first.sival_ptr);
+    /* a signal to this thread is handled before pthread_sigqueue returns */
+    assert_int_equal(pthread_sigqueue(pthread_self(), nx_deadline_signal(), first), 0);
+    assert_int_equal(flag, 0);
+    assert_int_equal(pthread_sigqueue(pthread_self(), nx_deadline_signal(), second), 0);
+    assert_int_equal(flag, 1);
+    assert_true(nx_deadline_disarm(t));
+    assert_int_equal(pthread_sigqueue(pthread_self(), nx_deadline_signal(), second), 0);
+    expect_clean_next();
 }
 
 /* Compiling runs under the execution's own limits, and what it hits is the
@@ -275,6 +304,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_endless_loop_times_out),
+        cmocka_unit_test(test_deadline_signals_name_their_execution),
         cmocka_unit_test(test_compile_under_the_context_limits),
         cmocka_unit_test(test_catastrophic_regex_times_out),
         cmocka_unit_test(test_long_builtins_time_out),

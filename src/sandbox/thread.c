@@ -1,5 +1,5 @@
 /* thread.c - per-thread sandbox state, the trap boundary, the fault and
- * deadline signal handlers, and the per-thread deadline timer (thread.h). */
+ * deadline signal handlers (thread.h; deadlines are armed in deadline.c). */
 #include "sandbox/thread.h"
 
 #include <errno.h>
@@ -16,10 +16,6 @@
  * large frame may jump further, so accept faults this far below it. */
 #define STACK_FAULT_WINDOW (1024 * 1024)
 
-#ifndef sigev_notify_thread_id
-#define sigev_notify_thread_id _sigev_un._tid
-#endif
-
 /* initial-exec: reading it from a signal handler must never allocate */
 static __thread nx_thread_t *tls_thread __attribute__((tls_model("initial-exec")));
 
@@ -28,8 +24,6 @@ static pthread_once_t g_key_once = PTHREAD_ONCE_INIT;
 static pthread_once_t g_signals_once = PTHREAD_ONCE_INIT;
 static int g_signals_ok;
 static struct sigaction g_prev_segv, g_prev_bus;
-
-static int deadline_signal(void) { return SIGRTMIN + 3; }
 
 /* ---- signal handlers ------------------------------------------------------- */
 
@@ -79,9 +73,12 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 
 static void on_deadline(int sig, siginfo_t *si, void *uc)
 {
-    (void)sig; (void)si; (void)uc;
+    (void)sig; (void)uc;
     nx_thread_t *t = tls_thread;
-    if (!t || !t->armed)
+    /* only the watchdog's signal for the execution running now counts */
+    uint64_t deadline = t ? atomic_load(&t->deadline_ns) : 0;
+    if (!deadline || si->si_code != SI_QUEUE ||
+        (uint64_t)(uintptr_t)si->si_value.sival_ptr != deadline)
         return;
     if (++t->expirations == 1) {
         /* graceful: QuickJS's interrupt handler polls this flag */
@@ -107,7 +104,7 @@ static void install_signals(void)
         return;
     sa.sa_flags |= SA_RESTART;
     sa.sa_sigaction = on_deadline;
-    if (sigaction(deadline_signal(), &sa, NULL))
+    if (sigaction(nx_deadline_signal(), &sa, NULL))
         return;
     g_signals_ok = 1;
 }
@@ -123,8 +120,7 @@ int nx_signals_install(void)
 static void thread_destroy(void *p)
 {
     nx_thread_t *t = p;
-    if (t->has_timer)
-        timer_delete(t->timer);
+    nx_deadline_unregister(t);
     if (t->alt_stack) {
         stack_t off = { .ss_flags = SS_DISABLE };
         sigaltstack(&off, NULL);
@@ -172,19 +168,6 @@ static int ensure_alt_stack(nx_thread_t *t)
     return 0;
 }
 
-static int create_timer(nx_thread_t *t)
-{
-    struct sigevent sev;
-    memset(&sev, 0, sizeof sev);
-    sev.sigev_notify = SIGEV_THREAD_ID;
-    sev.sigev_signo = deadline_signal();
-    sev.sigev_notify_thread_id = gettid();
-    if (timer_create(CLOCK_MONOTONIC, &sev, &t->timer) != 0)
-        return -1;
-    t->has_timer = true;
-    return 0;
-}
-
 nx_thread_t *nx_thread_current(void) { return tls_thread; }
 
 nx_thread_t *nx_thread_get(void)
@@ -199,7 +182,7 @@ nx_thread_t *nx_thread_get(void)
     if (!t)
         return NULL;
     find_stack(t);
-    if (ensure_alt_stack(t) != 0 || create_timer(t) != 0 ||
+    if (ensure_alt_stack(t) != 0 || nx_deadline_register(t) != 0 ||
         pthread_setspecific(g_thread_key, t) != 0) {
         thread_destroy(t);
         return NULL;
@@ -254,39 +237,3 @@ void nx_thread_trap(int code)
     abort(); /* a trap outside any boundary is a bug in Nexus */
 }
 
-/* ---- deadlines ------------------------------------------------------------------------ */
-
-static struct timespec ms_to_timespec(uint32_t ms)
-{
-    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-    if (ts.tv_sec == 0 && ts.tv_nsec == 0)
-        ts.tv_nsec = 1; /* zero would disarm */
-    return ts;
-}
-
-int nx_deadline_arm(nx_thread_t *t, uint32_t timeout_ms, uint32_t grace_ms,
-                    volatile uint32_t *interrupt_flag)
-{
-    t->interrupt_flag = interrupt_flag;
-    t->expirations = 0;
-    t->stop_pending = 0;
-    t->armed = 1;
-    struct itimerspec its = { .it_value = ms_to_timespec(timeout_ms),
-                              .it_interval = ms_to_timespec(grace_ms) };
-    if (timer_settime(t->timer, 0, &its, NULL) != 0) {
-        t->armed = 0;
-        return -1;
-    }
-    return 0;
-}
-
-bool nx_deadline_disarm(nx_thread_t *t)
-{
-    t->armed = 0;
-    struct itimerspec off;
-    memset(&off, 0, sizeof off);
-    timer_settime(t->timer, 0, &off, NULL);
-    t->interrupt_flag = NULL;
-    t->stop_pending = 0;
-    return t->expirations > 0;
-}
