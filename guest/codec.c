@@ -320,14 +320,30 @@ int codec_encode(JSContext *ctx, JSValueConst v, mp_writer_t *w)
     return 0;
 }
 
-static JSValue decode_at(JSContext *ctx, mp_reader_t *r, int depth);
+static JSValue decode_at(JSContext *ctx, mp_reader_t *r, int depth, bool frozen);
 
 static JSValue decode_bad(JSContext *ctx)
 {
     return codec_throw_coded(ctx, SERIALIZATION, "malformed value from the host");
 }
 
-static JSValue decode_container(JSContext *ctx, mp_reader_t *r, const mp_item_t *it, int depth)
+/* Finishes freezing obj: its properties are already read-only if
+ * read_only_props, else Object.freeze does it all. */
+static int freeze(JSContext *ctx, JSValueConst obj, bool read_only_props)
+{
+    if (read_only_props)
+        return JS_PreventExtensions(ctx, obj) < 0 ? -1 : 0;
+    JSValue r = JS_Call(ctx, g_object_freeze, JS_UNDEFINED, 1, &obj);
+    int rc = JS_IsException(r) ? -1 : 0;
+    JS_FreeValue(ctx, r);
+    return rc;
+}
+
+/* Frozen: an object is built frozen (read-only, fixed-shape properties,
+ * then no extensions), which costs far less than Object.freeze after the
+ * fact; an array is frozen by Object.freeze, which also fixes its length. */
+static JSValue decode_container(JSContext *ctx, mp_reader_t *r, const mp_item_t *it, int depth,
+                                bool frozen)
 {
     if (depth >= NX_CODEC_MAX_DEPTH)
         return decode_bad(ctx);
@@ -347,7 +363,7 @@ static JSValue decode_container(JSContext *ctx, mp_reader_t *r, const mp_item_t 
         } else {
             atom = JS_NewAtomUInt32(ctx, i);
         }
-        JSValue item = decode_at(ctx, r, depth + 1);
+        JSValue item = decode_at(ctx, r, depth + 1, frozen);
         if (JS_IsException(item) || atom == JS_ATOM_NULL) {
             JS_FreeAtom(ctx, atom);
             JS_FreeValue(ctx, item);
@@ -355,17 +371,22 @@ static JSValue decode_container(JSContext *ctx, mp_reader_t *r, const mp_item_t 
             return JS_EXCEPTION;
         }
         /* define, never set: a key named __proto__ stays an own property */
-        int ok = JS_DefinePropertyValue(ctx, obj, atom, item, JS_PROP_C_W_E);
+        int flags = frozen && is_map ? JS_PROP_ENUMERABLE : JS_PROP_C_W_E;
+        int ok = JS_DefinePropertyValue(ctx, obj, atom, item, flags);
         JS_FreeAtom(ctx, atom);
         if (ok < 0) {
             JS_FreeValue(ctx, obj);
             return JS_EXCEPTION;
         }
     }
+    if (frozen && freeze(ctx, obj, is_map) < 0) {
+        JS_FreeValue(ctx, obj);
+        return JS_EXCEPTION;
+    }
     return obj;
 }
 
-static JSValue decode_at(JSContext *ctx, mp_reader_t *r, int depth)
+static JSValue decode_at(JSContext *ctx, mp_reader_t *r, int depth, bool frozen)
 {
     mp_item_t it;
     if (!mp_read(r, &it))
@@ -395,11 +416,16 @@ static JSValue decode_at(JSContext *ctx, mp_reader_t *r, int depth)
         JSValue ms = JS_NewFloat64(ctx, (double)it.sec * 1000.0 + it.nsec / 1e6);
         JSValue d = JS_CallConstructor(ctx, g_date_ctor, 1, (JSValueConst *)&ms);
         JS_FreeValue(ctx, ms);
+        /* a Date has no own properties: frozen is not extensible */
+        if (frozen && !JS_IsException(d) && JS_PreventExtensions(ctx, d) < 0) {
+            JS_FreeValue(ctx, d);
+            return JS_EXCEPTION;
+        }
         return d;
     }
     case MP_ARRAY:
     case MP_MAP:
-        return decode_container(ctx, r, &it, depth);
+        return decode_container(ctx, r, &it, depth, frozen);
     default:
         return decode_bad(ctx);
     }
@@ -407,27 +433,10 @@ static JSValue decode_at(JSContext *ctx, mp_reader_t *r, int depth)
 
 JSValue codec_decode(JSContext *ctx, mp_reader_t *r)
 {
-    return decode_at(ctx, r, 0);
+    return decode_at(ctx, r, 0, false);
 }
 
-void codec_deep_freeze(JSContext *ctx, JSValueConst v)
+JSValue codec_decode_frozen(JSContext *ctx, mp_reader_t *r)
 {
-    /* typed arrays with elements cannot be frozen (a TypeError by spec) */
-    if (!JS_IsObject(v) || is_instance(ctx, v, g_typed_array_ctor))
-        return;
-    JSPropertyEnum *tab;
-    uint32_t n;
-    if (JS_GetOwnPropertyNames(ctx, &tab, &n, v, JS_GPN_STRING_MASK) == 0) {
-        for (uint32_t i = 0; i < n; i++) {
-            JSValue item = JS_GetProperty(ctx, v, tab[i].atom);
-            codec_deep_freeze(ctx, item);
-            JS_FreeValue(ctx, item);
-            JS_FreeAtom(ctx, tab[i].atom);
-        }
-        js_free(ctx, tab);
-    }
-    JSValue r = JS_Call(ctx, g_object_freeze, JS_UNDEFINED, 1, &v);
-    if (JS_IsException(r))
-        JS_FreeValue(ctx, JS_GetException(ctx));
-    JS_FreeValue(ctx, r);
+    return decode_at(ctx, r, 0, true);
 }

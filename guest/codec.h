@@ -29,6 +29,8 @@ int codec_encode(JSContext *ctx, JSValueConst v, mp_writer_t *w);
 
 /* Decodes one value from r. Returns JS_EXCEPTION on malformed input. */
 JSValue codec_decode(JSContext *ctx, mp_reader_t *r);
+/* The same, deep-frozen (typed arrays excepted: they cannot be frozen). */
+JSValue codec_decode_frozen(JSContext *ctx, mp_reader_t *r);
 
 /* QuickJS encodes a lone surrogate as the 3-byte sequence ED A0..BF xx,
  * which is not UTF-8. Replaces each, in place, with U+FFFD (also 3 bytes).
@@ -39,8 +41,5 @@ void codec_replace_lone_surrogates(uint8_t *p, size_t len);
 /* Throws an Error with the given message and .code property. */
 JSValue codec_throw_coded(JSContext *ctx, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
-/* Deep-freezes an object graph made of plain data (decoded values). */
-void codec_deep_freeze(JSContext *ctx, JSValueConst v);
 
 #endif

@@ -172,6 +172,18 @@ static void test_args_and_scope_read_only(void **state)
                "\"TypeError\"");
     expect_run(rt, "$args.n = 5; $scope = null; return [$args.n, $scope.row]", &o, "[1,3]");
     expect_run(rt, "return [Object.keys($args).length, Object.keys($scope).length]", NULL, "[0,0]");
+    /* frozen all the way down, like Object.freeze at every level */
+    expect_run(rt,
+               "const f = Object.isFrozen, x = $args.deep.x;\n"
+               "'use strict'; try { x.length = 5 } catch (e) {}\n"
+               "try { Object.defineProperty($args.deep, 'y', {value: 1}) } catch (e) {}\n"
+               "return [f($args), f($args.deep), f(x), f($scope), f($handler), x.length,\n"
+               "  'y' in $args.deep, Object.getOwnPropertyDescriptor($args, 'n').writable,\n"
+               "  Object.getOwnPropertyDescriptor($args, 'n').enumerable,\n"
+               "  Object.getOwnPropertyDescriptor(x, 'length').writable]",
+               &o, "[true,true,true,true,true,1,false,false,true,false]");
+    run_opts_t none = { 0 };
+    expect_run(rt, "return [Object.isFrozen($args), Object.isFrozen($scope)]", &none, "[true,true]");
 }
 
 static void test_handler_identity(void **state)
