@@ -359,24 +359,19 @@ static int run_prelude(void)
 static JSValue on_settled(JSContext *ctx, JSValueConst this_val, int argc,
                           JSValueConst *argv, int magic);
 
+/* From our engine patch: then() without the derived promise. */
+int JS_PromiseObserve(JSContext *ctx, JSValueConst promise,
+                      JSValueConst on_fulfilled, JSValueConst on_rejected);
+
 /* Made once, in the snapshot: the reactions that observe a handler's
- * promise, and the intrinsic Promise.prototype.then they are attached
- * with (creating them for every execution cost ~3% of a short one). */
-static JSValue g_reactions[2], g_promise_then;
+ * promise (creating them for every execution cost ~3% of a short one). */
+static JSValue g_reactions[2];
 
 static int make_reactions(JSContext *ctx)
 {
     g_reactions[0] = JS_NewCFunctionMagic(ctx, on_settled, "fulfilled", 1, JS_CFUNC_generic_magic, 1);
     g_reactions[1] = JS_NewCFunctionMagic(ctx, on_settled, "rejected", 1, JS_CFUNC_generic_magic, 0);
-    JSValue global = JS_GetGlobalObject(ctx);
-    JSValue promise = JS_GetPropertyStr(ctx, global, "Promise");
-    JSValue proto = JS_GetPropertyStr(ctx, promise, "prototype");
-    g_promise_then = JS_GetPropertyStr(ctx, proto, "then");
-    JS_FreeValue(ctx, proto);
-    JS_FreeValue(ctx, promise);
-    JS_FreeValue(ctx, global);
-    return JS_IsFunction(ctx, g_reactions[0]) && JS_IsFunction(ctx, g_reactions[1]) &&
-                   JS_IsFunction(ctx, g_promise_then) ? 0 : -1;
+    return JS_IsFunction(ctx, g_reactions[0]) && JS_IsFunction(ctx, g_reactions[1]) ? 0 : -1;
 }
 
 EXPORT(nx_guest_init) uint32_t nx_guest_init(uint32_t flags)
@@ -566,13 +561,17 @@ EXPORT(nx_guest_run) uint32_t nx_guest_run(uint32_t len)
         report_exception(g_ctx);
         return NX_GUEST_DONE;
     }
-    JSValue chained = JS_Call(g_ctx, g_promise_then, promise, 2, (JSValueConst *)g_reactions);
+    int observed = JS_PromiseObserve(g_ctx, promise, g_reactions[0], g_reactions[1]);
     JS_FreeValue(g_ctx, promise);
-    if (JS_IsException(chained)) {
+    if (observed < 0) {
+        JSValue exc = JS_GetException(g_ctx); /* out of memory, or */
+        if (JS_IsNull(exc)) /* no promise, which an async function never does */
+            codec_throw_coded(g_ctx, "INTERNAL_ERROR", "the handler returned no promise");
+        else
+            JS_Throw(g_ctx, exc);
         report_exception(g_ctx);
         return NX_GUEST_DONE;
     }
-    JS_FreeValue(g_ctx, chained);
     return pump();
 }
 
