@@ -261,7 +261,7 @@ static outcome_t call_guest(nx_exec_t *e, nx_guest_export_t which, const uint8_t
     }
     if (nx_deadline_arm(t, e->limits.timeout_ms, NX_DEADLINE_GRACE_MS,
                         nx_instance_interrupt_flag(inst)) != 0) {
-        nx_result_set_errorf(r, NX_E_INTERNAL_ERROR, "cannot arm the deadline timer");
+        nx_result_set_errorf(r, NX_E_INTERNAL_ERROR, "cannot arm the deadline (the watchdog thread did not start)");
         return OUTCOME_TRAPPED;
     }
     uint32_t ret = NX_GUEST_FAILED;

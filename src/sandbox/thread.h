@@ -20,7 +20,6 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <time.h>
 
 /* Trap codes: wasm_rt_trap_t values, plus our own. */
 #define NX_TRAP_DEADLINE 0x100  /* stopped after the deadline */
