@@ -11,7 +11,9 @@
 # Third-party and generated files live only under build/.
 
 .DEFAULT_GOAL := all
+# pipefail: a recipe that pipes a command's output fails when the command does
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 
 B        := build
 QJS      := $(B)/quickjs
@@ -211,9 +213,12 @@ $(B)/fuzz/fuzz_%: tests/fuzz_%.c $(FUZZ_LIB) $(HOST_HDRS) $(wildcard tests/*.h)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Isrc -fsyntax-only $<
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB) $(HOST_LIBS) -o $@
 
+# Each target's output goes to a log; the last line is printed when it
+# passes, the last 60 lines and a failure when it does not.
 test-fuzz: $(FUZZ_TARGETS)
 	@set -e; for f in $(FUZZ_TARGETS); do echo "== $$f ($(FUZZ_RUNS) runs)"; \
-	  $$f -runs=$(FUZZ_RUNS) -artifact_prefix=$(B)/fuzz/ 2>&1 | tail -1; done
+	  if $$f -runs=$(FUZZ_RUNS) -artifact_prefix=$(B)/fuzz/ > $$f.log 2>&1; then tail -1 $$f.log; \
+	  else tail -60 $$f.log; echo "FAILED: $$f (log: $$f.log)"; exit 1; fi; done
 
 fuzz: $(FUZZ_TARGETS)
 	@set -e; for f in $(FUZZ_TARGETS); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
