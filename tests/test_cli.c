@@ -174,7 +174,9 @@ static void test_hostile_handlers_end_cleanly(void **state)
 {
     (void)state;
     expect_bounded("function f(n) { return f(n + 1) + 1; }\nreturn f(0);", "RESOURCE_LIMIT");
-    expect_bounded("const a = [];\nwhile (true) a.push(new Array(100000).fill(1.5));", "TIMEOUT");
+    /* allocates without keeping: only the deadline can end it (one that
+     * keeps what it allocates races the memory cap; that is the next test) */
+    expect_bounded("let n = 0;\nwhile (true) n += new Array(100000).fill(1.5).length;", "TIMEOUT");
     expect_bounded("while (true) {}", "TIMEOUT");
     expect_bounded("return /(a+)+$/.test('a'.repeat(40) + 'b');", "TIMEOUT");
 }
@@ -184,13 +186,15 @@ static void test_allocation_hits_memory_limit(void **state)
     (void)state;
     cli_run_t r;
     const char *src = write_temp("const a = [];\nwhile (true) a.push(new Array(100000).fill(1.5));");
-    const char *args[] = { "run", src, "--memory-mb", "16", "--timeout-ms", "5000", NULL };
+    /* a deadline no load can reach: only the memory cap can end it */
+    const char *args[] = { "run", src, "--memory-mb", "16", "--timeout-ms", "600000", NULL };
     nexus(&r, args);
     assert_int_equal(r.exit_code, 1);
     json_t *doc = parse(&r);
     assert_string_equal(error_code(doc), "MEMORY_LIMIT");
     json_decref(doc);
-    assert_true(r.ms < 2000 * slowdown);
+    if (r.ms > 10000 * slowdown)
+        fail_msg("MEMORY_LIMIT took %.0f ms", r.ms);
 }
 
 static void test_syntax_error(void **state)

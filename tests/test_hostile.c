@@ -805,7 +805,16 @@ static nx_context_t *case_context(const hcase_t *c, problems_t *p)
             problem(p, "the %s JSON was refused: %s", in[i].what, in[i].json);
     for (int i = 0; i < c->ncaps; i++)
         assert_int_equal(nx_context_add_capability(ctx, c->caps[i]), NX_OK);
-    assert_int_equal(nx_context_set_limits(ctx, &c->limits), NX_OK);
+    /* each limit is tested where only it can fire: a case that expects
+     * MEMORY_LIMIT and names no deadline gets one no load can reach, and a
+     * case that expects TIMEOUT and names no memory cap gets a cap no
+     * 300 ms loop can reach */
+    nx_limits_t limits = c->limits;
+    if (c->expect_code == NX_E_MEMORY_LIMIT && !limits.timeout_ms)
+        limits.timeout_ms = 600000;
+    if (c->expect_code == NX_E_TIMEOUT && !limits.memory_mb)
+        limits.memory_mb = 1024;
+    assert_int_equal(nx_context_set_limits(ctx, &limits), NX_OK);
     return ctx;
 }
 
