@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crash_report.h"
 #include "nexus.h"
 #include "values.h"
 
@@ -138,6 +139,7 @@ static inline char *result_json(const nx_result_t *r)
 
 static inline nx_runtime_t *make_runtime(void)
 {
+    crash_report_install();
     nx_config_t cfg;
     nx_config_init(&cfg);
     cfg.prewarm_instances = 1;

@@ -216,7 +216,8 @@ static nx_context_t *context_for(kind_t k, int n)
         break;
     case K_TIMEOUT: l.timeout_ms = 15; break;
     case K_HARD_STOP: l.timeout_ms = 15; break;
-    case K_MEMORY: l.memory_mb = 8; break;
+    /* only the memory cap can end it: the deadline is far beyond any load */
+    case K_MEMORY: l.memory_mb = 8; l.timeout_ms = 600000; break;
     case K_RESOURCE: l.max_logs = 10; break;
     case K_IMMEDIATE_EXT: nx_context_add_capability(ctx, "ext:sync"); break;
     case K_SUSPEND_ONE: case K_SUSPEND_TWO: case K_SUSPEND_CATCH: case K_SUSPEND_THROW:
@@ -500,6 +501,8 @@ static void run_round(void)
 static void test_stress(void **state)
 {
     (void)state;
+    crash_report_install();
+    crash_report_watchdog(600);
     nx_config_t cfg;
     nx_config_init(&cfg);
     /* every instance exists from the start, so RSS after the warm-up is not

@@ -234,6 +234,9 @@ void nx_thread_trap(int code)
         t->in_guest = 0;
         siglongjmp(*t->trap_target, code);
     }
-    abort(); /* a trap outside any boundary is a bug in Nexus */
+    /* a trap outside any boundary is a bug in Nexus: say so, then crash */
+    static const char msg[] = "nexus: a WebAssembly trap outside any guest call; aborting\n";
+    (void)!write(2, msg, sizeof msg - 1);
+    abort();
 }
 
