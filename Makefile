@@ -1,10 +1,17 @@
 # Makefile - builds Nexus from a fresh clone.
 #
-#   make            guest module, library, CLI            (build/)
+#   make            guest module, libraries, CLI          (build/)
 #   make demo       installs, builds, runs examples/counter.js (CLI and Node)
-#   make test       every test: unit, engine conformance, CLI, sanitizers, Node
+#   make test       every test: unit, engine conformance, CLI, sanitizers,
+#                   install, layers, fuzz, Node
 #   make bench      performance report (stdout and build/bench.json)
 #   make fuzz       longer fuzzing runs
+#   make install    headers, libnexus.a, libnexus.so.0, nexus.pc, nexus
+#                   (PREFIX=/usr/local, DESTDIR); make uninstall removes them
+#   make clean      removes build/ and node/build/
+#
+# CC, CFLAGS (default -O2 -g), CPPFLAGS and LDFLAGS are honoured; the flags
+# Nexus needs are added to them.
 #
 # The guest (QuickJS + guest/, compiled to wasm32 and translated to C by
 # wasm2c) is built once and kept out of the edit-compile loop of host code.
@@ -17,7 +24,10 @@ SHELL := /bin/bash
 
 B        := build
 QJS      := $(B)/quickjs
+ifeq ($(origin CC),default)
 CC       := gcc
+endif
+CFLAGS   ?= -O2 -g
 WASM_CC  := clang-14
 WASM2C   := wasm2c
 NODE     := node
@@ -78,43 +88,128 @@ $(GUEST_C) $(GUEST_H) &: $(GUEST_WASM)
 # generated code: no -Werror, no sanitizers (its memory is the sandbox's);
 # -O3 measured faster than -O2 on it (docs/performance.md)
 $(GUEST_OBJ): $(GUEST_C)
-	$(CC) -O3 -fPIC -w -c $< -o $@
+	$(CC) -O3 -fPIC -fvisibility=hidden -w -c $< -o $@
 
 guest: $(GUEST_OBJ)
 .PHONY: guest
 
 # ---- host library ----------------------------------------------------------------
+#
+# Every object is compiled with -fvisibility=hidden; nexus.h marks what the
+# library exports (NX_API). The objects and the guest are linked into one
+# relocatable object whose hidden symbols are then made local, so that
+# libnexus.a, like libnexus.so, offers the API and nothing else (no
+# internal nx_*, no wasm_rt_* to clash with another wasm2c user). Tests,
+# fuzz targets and benchmarks, which call internals, link the objects.
 
-HOST_CFLAGS := -std=gnu11 -O2 -g -fPIC -D_GNU_SOURCE -Wall -Wextra -Werror \
-               -Iinclude -Isrc -Iguest -I$(B)/guest
+VERSION_MAJOR := $(shell sed -n 's/^\#define NX_VERSION_MAJOR \([0-9]*\)/\1/p' include/nexus.h)
+VERSION       := $(shell sed -n 's/^\#define NX_VERSION_STRING "\(.*\)"/\1/p' include/nexus.h)
+
+NX_CFLAGS   := -std=gnu11 -fPIC -D_GNU_SOURCE -Wall -Wextra -Werror -fvisibility=hidden \
+               -DNX_BUILDING_LIBRARY -MMD -MP
+HOST_CFLAGS := $(NX_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Iinclude -Isrc -Iguest -I$(B)/guest
 HOST_LIBS   := -lmsgpackc -ljansson -lcrypto -lpthread -lm
-HOST_SRCS   := $(wildcard src/*.c src/*/*.c)
-HOST_HDRS   := $(wildcard include/*.h src/*.h src/*/*.h guest/abi.h)
+HOST_SRCS   := $(shell find src -name '*.c' | sort)
 HOST_OBJS   := $(HOST_SRCS:src/%.c=$(B)/obj/%.o)
 LIB         := $(B)/libnexus.a
+SHLIB_NAME  := libnexus.so.$(VERSION_MAJOR)
+SHLIB       := $(B)/libnexus.so.$(VERSION)
+INTERNAL_LIB := $(B)/internal/libnexus-internal.a
 
 # The build id names this exact guest: bytecode cached on disk by another
 # guest build is never loaded.
 $(B)/guest/guest_id.h: $(GUEST_WASM)
 	echo "#define NX_GUEST_BUILD_ID \"$$(sha256sum $< | cut -c1-16)\"" > $@
 
-$(B)/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+# Objects depend on the headers they include (-MMD -MP writes the lists);
+# the generated guest header and build id come first.
+$(B)/obj/%.o: src/%.c | $(GUEST_H) $(B)/guest/guest_id.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(LIB): $(HOST_OBJS) $(GUEST_OBJ)
+-include $(HOST_OBJS:.o=.d)
+
+$(INTERNAL_LIB): $(HOST_OBJS) $(GUEST_OBJ)
+	@mkdir -p $(@D)
 	rm -f $@
 	ar rcs $@ $^
 
+$(B)/nexus.o: $(HOST_OBJS) $(GUEST_OBJ)
+	$(CC) -r -nostdlib $(LDFLAGS) $^ -o $@
+	objcopy --localize-hidden $@
+
+$(LIB): $(B)/nexus.o
+	rm -f $@
+	ar rcs $@ $<
+
+# -z nodelete: the signal handlers and the watchdog thread point into the
+# library, so it stays mapped after dlclose (nexus.h, "What the library
+# does to the process").
+$(SHLIB): $(B)/nexus.o
+	$(CC) -shared -Wl,-soname,$(SHLIB_NAME) -Wl,-z,nodelete -Wl,--no-undefined $(LDFLAGS) \
+	  $< $(HOST_LIBS) -o $@
+	ln -sf $(notdir $(SHLIB)) $(B)/$(SHLIB_NAME)
+	ln -sf $(SHLIB_NAME) $(B)/libnexus.so
+
+$(B)/nexus.pc: scripts/nexus.pc.in include/nexus.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@LIBS_PRIVATE@|$(HOST_LIBS)|' $< > $@
+
+libs: $(LIB) $(SHLIB)
+.PHONY: libs
+
 # ---- CLI ---------------------------------------------------------------------------
+#
+# Built as a user's program would be: include/ and the static library only.
 
 NEXUS := $(B)/nexus
+CLI_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP $(CPPFLAGS) $(CFLAGS) -Iinclude
+CLI_SRCS := $(wildcard cli/*.c)
+CLI_OBJS := $(CLI_SRCS:cli/%.c=$(B)/cli/%.o)
 
-$(NEXUS): cli/*.c cli/*.h $(LIB) $(HOST_HDRS)
-	$(CC) $(HOST_CFLAGS) -Icli $(filter %.c,$^) $(LIB) $(HOST_LIBS) -o $@
+$(B)/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CFLAGS) -c $< -o $@
 
-all: $(NEXUS)
+-include $(CLI_OBJS:.o=.d)
+
+$(NEXUS): $(CLI_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) $(CLI_OBJS) $(LIB) $(HOST_LIBS) -o $@
+
+all: $(NEXUS) $(SHLIB) $(B)/nexus.pc
 .PHONY: all
+
+# ---- install ------------------------------------------------------------------------
+
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+PCDIR      ?= $(LIBDIR)/pkgconfig
+
+# nexus.pc names the prefix: rebuild it when PREFIX changes
+$(B)/nexus.pc: FORCE
+FORCE:
+.PHONY: FORCE
+
+install: all
+	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) $(DESTDIR)$(BINDIR)
+	install -m 644 include/nexus.h $(DESTDIR)$(INCLUDEDIR)/nexus.h
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libnexus.a
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB))
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SHLIB_NAME)
+	ln -sf $(SHLIB_NAME) $(DESTDIR)$(LIBDIR)/libnexus.so
+	install -m 644 $(B)/nexus.pc $(DESTDIR)$(PCDIR)/nexus.pc
+	install -m 755 $(NEXUS) $(DESTDIR)$(BINDIR)/nexus
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/nexus.h $(DESTDIR)$(LIBDIR)/libnexus.a \
+	  $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SHLIB_NAME) \
+	  $(DESTDIR)$(LIBDIR)/libnexus.so $(DESTDIR)$(PCDIR)/nexus.pc $(DESTDIR)$(BINDIR)/nexus
+
+clean:
+	rm -rf $(B) node/build
+.PHONY: install uninstall clean
 
 # ---- getting started -------------------------------------------------------------
 
@@ -141,26 +236,32 @@ TEST_FLAGS := -DQUICKJS_TESTS_DIR=\"$(abspath $(QJS))/tests\" -DEXAMPLES_DIR=\"$
               -DNEXUS_BIN=\"$(abspath $(NEXUS))\" -DHOSTILE_DIR=\"$(abspath tests/hostile)\"
 TEST_LIBS  := $(HOST_LIBS) -lcmocka
 
-$(B)/tests/%: tests/%.c $(LIB) $(HOST_HDRS) $(wildcard tests/*.h)
+$(B)/tests/%: tests/%.c $(INTERNAL_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(TEST_FLAGS) -Itests $< $(LIB) $(TEST_LIBS) -o $@
+	$(CC) $(HOST_CFLAGS) $(TEST_FLAGS) -Itests $< $(INTERNAL_LIB) $(TEST_LIBS) -o $@
+
+-include $(TESTS:=.d)
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 ASAN_OBJS := $(HOST_SRCS:src/%.c=$(B)/asan/obj/%.o)
 ASAN_LIB  := $(B)/asan/libnexus.a
 ASAN_TESTS := $(TEST_SRCS:tests/%.c=$(B)/asan/tests/%)
 
-$(B)/asan/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+$(B)/asan/obj/%.o: src/%.c | $(GUEST_H) $(B)/guest/guest_id.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+-include $(ASAN_OBJS:.o=.d)
 
 $(ASAN_LIB): $(ASAN_OBJS) $(GUEST_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/asan/tests/%: tests/%.c $(ASAN_LIB) $(HOST_HDRS) $(wildcard tests/*.h)
+$(B)/asan/tests/%: tests/%.c $(ASAN_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(TEST_FLAGS) -Itests $< $(ASAN_LIB) $(TEST_LIBS) -o $@
+
+-include $(ASAN_TESTS:=.d)
 
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1:handle_segv=1:allow_user_segv_handler=1:use_sigaltstack=1
 export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
@@ -198,9 +299,11 @@ FUZZ_TARGETS := $(patsubst tests/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS    ?= 3000
 
-$(B)/fuzz/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+$(B)/fuzz/obj/%.o: src/%.c | $(GUEST_H) $(B)/guest/guest_id.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -fsanitize=fuzzer-no-link -c $< -o $@
+
+-include $(FUZZ_OBJS:.o=.d)
 
 $(FUZZ_LIB): $(FUZZ_OBJS) $(GUEST_OBJ)
 	rm -f $@
@@ -208,10 +311,12 @@ $(FUZZ_LIB): $(FUZZ_OBJS) $(GUEST_OBJ)
 
 # gcc checks each target with our warnings first: clang-14 alone would let
 # some through.
-$(B)/fuzz/fuzz_%: tests/fuzz_%.c $(FUZZ_LIB) $(HOST_HDRS) $(wildcard tests/*.h)
+$(B)/fuzz/fuzz_%: tests/fuzz_%.c $(FUZZ_LIB)
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Isrc -fsyntax-only $<
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB) $(HOST_LIBS) -o $@
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Isrc -Iguest -I$(B)/guest -fsyntax-only $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -fsanitize=fuzzer $< $(FUZZ_LIB) $(HOST_LIBS) -o $@
+
+-include $(FUZZ_TARGETS:=.d)
 
 # Each target's output goes to a log; the last line is printed when it
 # passes, the last 60 lines and a failure when it does not.
@@ -237,9 +342,21 @@ test-node: node
 bench-node: node
 	$(NODE) node/bench/compare.js
 
-test: test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz test-node
-.PHONY: test test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz fuzz \
-        node test-node bench-node
+# The library as a user installs it: make install into a temporary prefix,
+# a program built outside the repository with pkg-config (shared, then
+# static), make uninstall. And its shape: only the API exported, layers
+# that point one way.
+test-install: all
+	bash tests/install/install-test.sh
+
+test-layers: all
+	bash scripts/check-exports.sh $(SHLIB) include/nexus.h
+	bash scripts/check-layers.sh $(B)/obj $(GUEST_OBJ)
+
+test: test-unit test-asan test-valgrind test-hostile-full-restore test-layers test-install \
+      test-fuzz test-node
+.PHONY: test test-unit test-asan test-valgrind test-hostile-full-restore test-layers \
+        test-install test-fuzz fuzz node test-node bench-node
 
 # ---- benchmarks ----------------------------------------------------------------------
 #
@@ -254,9 +371,9 @@ $(B)/native/%.o: $(QJS)/.verified
 
 BENCH_SRCS := $(wildcard bench/*.c)
 
-$(B)/bench/report: $(BENCH_SRCS) bench/report.h $(LIB) $(NATIVE_QJS_OBJS)
+$(B)/bench/report: $(BENCH_SRCS) bench/report.h $(INTERNAL_LIB) $(NATIVE_QJS_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -isystem $(QJS) $(BENCH_SRCS) $(NATIVE_QJS_OBJS) $(LIB) $(HOST_LIBS) -o $@
+	$(CC) $(HOST_CFLAGS) -isystem $(QJS) $(BENCH_SRCS) $(NATIVE_QJS_OBJS) $(INTERNAL_LIB) $(HOST_LIBS) -o $@
 
 # The performance report: a table on stdout and build/bench.json.
 bench: $(B)/bench/report

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "report.h"
-#include "runtime.h"
+#include "runtime/runtime.h"
 
 #define RUNS 20000
 #define HOST_CALL_LOOP 200000

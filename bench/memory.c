@@ -40,7 +40,7 @@ void bench_memory(const char *counter_path)
     /* hold INSTANCES executions suspended at once so the pool creates them
      * all, then finish them: every instance has run and is idle again */
     static const char *const m[] = { "wait" };
-    nx_runtime_register_extension(rt, "hold", m, 1, NULL, NULL);
+    nx_runtime_register_extension(rt, "hold", m, 1, NULL, NULL, NULL);
     nx_context_add_capability(ctx, "ext:hold");
     const char *holder = "await $ext.hold.wait(); $state.count = 1; $emit('x'); return 1;";
     nx_result_t *held[INSTANCES];

@@ -95,7 +95,7 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     if (!strcmp(cmd, "--version")) {
-        printf("nexus %s\n", NX_VERSION);
+        printf("nexus %s\n", nx_version_string());
         return CLI_OK;
     }
     if (!strcmp(cmd, "run"))

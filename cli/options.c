@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "values.h"
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -40,9 +39,10 @@ static int add_answer(cli_options_t *o, const char *spec)
     cli_answer_t a = { 0 };
     a.extension = strndup(spec, (size_t)(dot - spec));
     a.method = strndup(dot + 1, (size_t)(eq - dot - 1));
-    char err[300];
-    if (nx_json_to_msgpack(eq + 1, strlen(eq + 1), &a.value, &a.value_len, err, sizeof err) != NX_OK) {
-        fprintf(stderr, "nexus: --ext %.*s: %s\n", (int)(eq - spec), spec, err);
+    char *err = NULL;
+    if (nx_value_from_json(eq + 1, strlen(eq + 1), &a.value, &a.value_len, &err) != NX_OK) {
+        fprintf(stderr, "nexus: --ext %.*s: %s\n", (int)(eq - spec), spec, err ? err : "invalid JSON");
+        nx_free(err);
         free(a.extension);
         free(a.method);
         return CLI_USAGE;
@@ -167,13 +167,15 @@ static int set_json(nx_context_t *ctx, const char *flag, const char *json, set_m
         return CLI_OK;
     uint8_t *mp;
     size_t len;
-    char err[300];
-    if (nx_json_to_msgpack(json, strlen(json), &mp, &len, err, sizeof err) != NX_OK) {
-        fprintf(stderr, "nexus: %s: %s\n", flag, err);
+    char *err = NULL;
+    if (nx_value_from_json(json, strlen(json), &mp, &len, &err) != NX_OK) {
+        fprintf(stderr, "nexus: %s: %s\n", flag, err ? err : "invalid JSON");
+        nx_free(err);
         return CLI_USAGE;
     }
-    nx_code_t code = set(ctx, mp, len);
-    free(mp);
+    /* a JSON object, as the help says: null is not one */
+    nx_code_t code = len && mp[0] == 0xc0 ? NX_E_INVALID_ARGUMENT : set(ctx, mp, len);
+    nx_free(mp);
     if (code != NX_OK) {
         fprintf(stderr, "nexus: %s must be a JSON object\n", flag);
         return CLI_USAGE;
@@ -226,7 +228,7 @@ int cli_register_answers(nx_runtime_t *rt, const cli_options_t *o)
             if (!repeated)
                 methods[n++] = o->answers[j].method;
         }
-        if (nx_runtime_register_extension(rt, name, methods, n, NULL, NULL) != NX_OK)
+        if (nx_runtime_register_extension(rt, name, methods, n, NULL, NULL, NULL) != NX_OK)
             return usage_error("cannot register extension \"%s\" (bad or repeated name)", name);
     }
     return CLI_OK;

@@ -51,15 +51,16 @@ nx_code_t cli_settle(nx_runtime_t *rt, const cli_options_t *o, nx_result_t **r)
         nx_outcome_t outcome = { .is_error = !a, .value = a ? a->value : NULL,
                                  .value_len = a ? a->value_len : 0,
                                  .error_message = "no --ext answer for this call" };
-        nx_result_t *next = NULL, *combined = NULL;
+        nx_result_t *next = NULL;
         nx_code_t code = nx_resume(rt, s->id, &outcome, &next);
         if (code == NX_OK)
-            code = nx_result_combine(*r, next, &combined);
-        nx_result_free(*r);
-        nx_result_free(code == NX_OK ? next : NULL);
-        *r = code == NX_OK ? combined : next;
-        if (code != NX_OK)
+            code = nx_result_append(*r, next); /* linear in next: many awaits stay cheap */
+        if (code != NX_OK) {
+            nx_result_free(*r);
+            *r = next;
             return code;
+        }
+        nx_result_free(next);
     }
     return NX_OK;
 }

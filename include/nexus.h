@@ -17,6 +17,39 @@
  * Thread safety: one nx_runtime_t may be used from many threads at once;
  * each execution runs on the calling thread. Contexts, results and handles
  * are not synchronised: use each from one thread at a time.
+ *
+ * What the library does to the process (as sqlite3.h says what SQLite does):
+ *  - Signal handlers. The first runtime created installs process-wide
+ *    handlers for SIGSEGV and SIGBUS (a guest's out-of-bounds access or
+ *    stack overflow becomes a trap of that execution) and for SIGRTMIN+3
+ *    (the deadline signal). A fault that is not a guest trap is passed on
+ *    to the handler that was installed before (or the default action):
+ *    install your own handlers first if you want them chained. Each thread
+ *    that runs handlers gets an alternate signal stack (64 KiB) unless it
+ *    already has one; SA_ONSTACK handlers of your own keep working.
+ *  - A watchdog thread. One thread per process, started with the first
+ *    runtime, sleeps until the earliest execution deadline and signals the
+ *    thread that overran. It blocks every signal.
+ *  - Virtual memory. Each sandbox instance reserves 8 GiB of address space
+ *    (PROT_NONE, nothing committed) so that every 32-bit guest address
+ *    faults instead of being bounds-checked; only its current pages are
+ *    accessible. 64 instances reserve 512 GiB: keep RLIMIT_AS unlimited
+ *    (or size it) and vm.overcommit_memory at 0 or 1. On Linux 6.7 and
+ *    later, instance memory is registered with userfaultfd (write-protect
+ *    mode) to find the pages an execution wrote.
+ *  - It cannot be unloaded. The signal handlers and the watchdog point into
+ *    the library, so the shared library is linked with -z nodelete:
+ *    dlclose() leaves it mapped.
+ *  - Randomness comes from getrandom(2), 16 numbers per system call per
+ *    thread; a fork()ed child draws its own.
+ *
+ * ABI (libnexus.so.0): structures the caller allocates and the library
+ * reads (nx_config_t, nx_limits_t, nx_stats_t) keep their size within a
+ * major version; fields added later take the reserved space at their end,
+ * which must be zero (nx_config_init and "= {0}" see to it). Structures
+ * the library allocates and the caller only reads through a pointer
+ * (results, errors, metrics, calls) may grow at their end. Functions are
+ * only added, never changed, within a major version.
  */
 #ifndef NEXUS_H
 #define NEXUS_H
@@ -29,7 +62,26 @@
 extern "C" {
 #endif
 
-#define NX_VERSION "0.1.0"
+/* Only what this header declares is exported from the shared library. */
+#if defined(NX_BUILDING_LIBRARY) && defined(__GNUC__)
+#define NX_API __attribute__((visibility("default")))
+#else
+#define NX_API
+#endif
+
+#define NX_VERSION_MAJOR 0
+#define NX_VERSION_MINOR 2
+#define NX_VERSION_PATCH 0
+#define NX_VERSION_STRING "0.2.0"
+/* The version as one number: (major << 16) | (minor << 8) | patch. */
+#define NX_VERSION_HEX ((NX_VERSION_MAJOR << 16) | (NX_VERSION_MINOR << 8) | NX_VERSION_PATCH)
+
+/* The version of the library actually linked (NX_VERSION_HEX of its
+ * build), and as text ("0.2.0"; owner: static storage). A program built
+ * against one header can check it runs with a compatible library: same
+ * major, minor at least its own. */
+NX_API unsigned nx_version(void);
+NX_API const char *nx_version_string(void);
 
 /* ---- error codes ----------------------------------------------------------- */
 
@@ -50,29 +102,59 @@ typedef enum nx_code {
     NX_E_METHOD_NOT_FOUND = 13
 } nx_code_t;
 
+/* How many codes there are: nx_code_t values run from 0 to NX_CODE_COUNT-1.
+ * Codes added later keep this header's values. */
+#define NX_CODE_COUNT 14
+
 /* "TIMEOUT", "MEMORY_LIMIT", ... Owner: static storage, never NULL. */
-const char *nx_code_name(nx_code_t code);
+NX_API const char *nx_code_name(nx_code_t code);
 /* The code named name, or NX_E_INTERNAL_ERROR if unknown. */
-nx_code_t nx_code_from_name(const char *name);
+NX_API nx_code_t nx_code_from_name(const char *name);
 
 /* Frees memory Nexus returned to the caller (JSON text, buffers, lists). */
-void nx_free(void *ptr);
+NX_API void nx_free(void *ptr);
+
+/* ---- values -------------------------------------------------------------------- */
+
+/* JSON text (len bytes) -> one MessagePack value as Nexus passes values:
+ * integers stay integers, other numbers become float64. On failure returns
+ * NX_E_INVALID_ARGUMENT and, if error is not NULL, a message with the
+ * position. Owner of *msgpack and *error: caller, nx_free. */
+NX_API nx_code_t nx_value_from_json(const char *json, size_t len, uint8_t **msgpack,
+                                    size_t *msgpack_len, char **error);
+/* One MessagePack value -> compact JSON text (bin as base64, timestamps as
+ * ISO-8601 strings, NaN and infinities as null). NX_E_SERIALIZATION_ERROR
+ * for bytes that are not one accepted value (docs/values.md). Owner of
+ * *json: caller, nx_free. */
+NX_API nx_code_t nx_value_to_json(const uint8_t *msgpack, size_t len, char **json);
 
 /* ---- limits and configuration ---------------------------------------------------- */
 
 /* Limits every execution runs under. In nx_config_t they are the runtime's
- * defaults; in a context, a zero field means "the runtime's default". */
+ * defaults; in a context, a zero field means "the runtime's default". An
+ * execution is everything from nx_execute to the result that ends it, all
+ * its resumes included: every limit bounds the whole of it
+ * (docs/api.md, "Limits"). */
 typedef struct nx_limits {
-    uint32_t timeout_ms;        /* wall clock per execute/resume (default 5000) */
-    uint32_t memory_mb;         /* guest linear memory cap (default 64) */
-    uint32_t max_host_calls;    /* per execution, all resumes included (10000) */
-    uint32_t max_value_bytes;   /* one state value, payload, return value (1 MiB) */
+    uint32_t timeout_ms;        /* guest running time, compiling and every
+                                   segment included (default 5000) */
+    uint32_t memory_mb;         /* guest linear memory cap, 4..4096 (64) */
+    uint32_t max_host_calls;    /* host calls (10000) */
+    uint32_t max_value_bytes;   /* one state value, payload, argument list,
+                                   answer or return value (1 MiB) */
     uint32_t max_log_bytes;     /* one log message (16 KiB) */
-    uint32_t max_events;        /* events per execution (1000) */
-    uint32_t max_view_commands; /* view commands per execution (1000) */
-    uint32_t max_logs;          /* log messages per execution (1000) */
+    uint32_t max_events;        /* events (1000) */
+    uint32_t max_view_commands; /* view commands (1000) */
+    uint32_t max_logs;          /* log messages (1000) */
     uint32_t max_state_keys;    /* distinct state keys written (1000) */
-    uint32_t max_output_bytes;  /* everything recorded, summed (16 MiB) */
+    uint32_t max_output_bytes;  /* every byte the host keeps for the
+                                   execution, summed: effects, pending
+                                   calls' arguments, a recording's answers
+                                   (16 MiB) */
+    uint32_t deadline_ms;       /* wall clock from the first execute to the
+                                   final result, waits for extension answers
+                                   included; then TIMEOUT (60000) */
+    uint32_t reserved[5];       /* zero; for limits added later */
 } nx_limits_t;
 
 typedef struct nx_config {
@@ -86,10 +168,11 @@ typedef struct nx_config {
     uint64_t cache_max_bytes;    /* in-memory bytecode cache (64 MiB) */
     const char *cache_dir;       /* on-disk bytecode cache, NULL for none.
                                     Copied by nx_runtime_create. */
+    uint64_t reserved[8];        /* zero; for options added later */
 } nx_config_t;
 
-/* Fills cfg with the defaults above. */
-void nx_config_init(nx_config_t *cfg);
+/* Fills cfg with the defaults above (reserved space zeroed). */
+NX_API void nx_config_init(nx_config_t *cfg);
 
 /* ---- runtime --------------------------------------------------------------------- */
 
@@ -97,43 +180,43 @@ typedef struct nx_runtime nx_runtime_t;
 
 /* Creates a runtime: initialises the guest once, snapshots it and prewarms
  * the pool. cfg may be NULL for defaults. Owner: caller, nx_runtime_free. */
-nx_code_t nx_runtime_create(const nx_config_t *cfg, nx_runtime_t **out);
+NX_API nx_code_t nx_runtime_create(const nx_config_t *cfg, nx_runtime_t **out);
 
 /* Stops accepting work, waits for running executions, cancels suspended
  * ones and frees their instances. Idempotent; later calls that would start
  * work return NX_E_INVALID_ARGUMENT. */
-void nx_runtime_shutdown(nx_runtime_t *rt);
+NX_API void nx_runtime_shutdown(nx_runtime_t *rt);
 
 /* Shuts down (if needed) and frees everything. Handles created from rt stay
  * valid to free but not to execute. */
-void nx_runtime_free(nx_runtime_t *rt);
+NX_API void nx_runtime_free(nx_runtime_t *rt);
 
 /* ---- execution context ---------------------------------------------------------- */
 
 typedef struct nx_context nx_context_t;
 
 /* Owner: caller, nx_context_free. */
-nx_code_t nx_context_create(nx_context_t **out);
-void nx_context_free(nx_context_t *ctx);
+NX_API nx_code_t nx_context_create(nx_context_t **out);
+NX_API void nx_context_free(nx_context_t *ctx);
 
-nx_code_t nx_context_set_panel_id(nx_context_t *ctx, const char *panel_id);
-nx_code_t nx_context_set_handler_name(nx_context_t *ctx, const char *name);
+NX_API nx_code_t nx_context_set_panel_id(nx_context_t *ctx, const char *panel_id);
+NX_API nx_code_t nx_context_set_handler_name(nx_context_t *ctx, const char *name);
 /* state, args and scope are MessagePack maps with string keys (or nil). They
  * are validated and copied. */
-nx_code_t nx_context_set_state(nx_context_t *ctx, const void *msgpack, size_t len);
-nx_code_t nx_context_set_args(nx_context_t *ctx, const void *msgpack, size_t len);
-nx_code_t nx_context_set_scope(nx_context_t *ctx, const void *msgpack, size_t len);
+NX_API nx_code_t nx_context_set_state(nx_context_t *ctx, const void *msgpack, size_t len);
+NX_API nx_code_t nx_context_set_args(nx_context_t *ctx, const void *msgpack, size_t len);
+NX_API nx_code_t nx_context_set_scope(nx_context_t *ctx, const void *msgpack, size_t len);
 /* The same from JSON objects (NUL-terminated text). */
-nx_code_t nx_context_set_state_json(nx_context_t *ctx, const char *json);
-nx_code_t nx_context_set_args_json(nx_context_t *ctx, const char *json);
-nx_code_t nx_context_set_scope_json(nx_context_t *ctx, const char *json);
+NX_API nx_code_t nx_context_set_state_json(nx_context_t *ctx, const char *json);
+NX_API nx_code_t nx_context_set_args_json(nx_context_t *ctx, const char *json);
+NX_API nx_code_t nx_context_set_scope_json(nx_context_t *ctx, const char *json);
 /* Grants a capability token such as "state:write:count", "events:emit:*",
  * "view:update:list", "ext:http", "host:acme:billing/quota". Tokens are
  * checked when an execution starts: a malformed or unknown one fails it
  * with NX_E_INVALID_ARGUMENT. */
-nx_code_t nx_context_add_capability(nx_context_t *ctx, const char *token);
+NX_API nx_code_t nx_context_add_capability(nx_context_t *ctx, const char *token);
 /* Per-execution limits; zero fields keep the runtime's defaults. */
-nx_code_t nx_context_set_limits(nx_context_t *ctx, const nx_limits_t *limits);
+NX_API nx_code_t nx_context_set_limits(nx_context_t *ctx, const nx_limits_t *limits);
 
 /* ---- results ----------------------------------------------------------------------- */
 
@@ -144,7 +227,7 @@ typedef enum nx_status {
 } nx_status_t;
 
 /* "success", "error", "suspended". Owner: static storage. */
-const char *nx_status_name(nx_status_t status);
+NX_API const char *nx_status_name(nx_status_t status);
 
 typedef enum nx_mutation_op { NX_MUTATION_SET = 0, NX_MUTATION_DELETE = 1 } nx_mutation_op_t;
 typedef enum nx_log_level {
@@ -210,33 +293,33 @@ typedef struct nx_suspension {
 
 typedef struct nx_result nx_result_t;
 
-nx_status_t nx_result_status(const nx_result_t *r);
+NX_API nx_status_t nx_result_status(const nx_result_t *r);
 /* The handler's return value as MessagePack; NULL when there is none
  * (undefined, or not a success). */
-const uint8_t *nx_result_value(const nx_result_t *r, size_t *len);
-size_t nx_result_mutation_count(const nx_result_t *r);
-const nx_mutation_t *nx_result_mutation(const nx_result_t *r, size_t i);
-size_t nx_result_event_count(const nx_result_t *r);
-const nx_event_t *nx_result_event(const nx_result_t *r, size_t i);
-size_t nx_result_view_command_count(const nx_result_t *r);
-const nx_view_command_t *nx_result_view_command(const nx_result_t *r, size_t i);
-size_t nx_result_log_count(const nx_result_t *r);
-const nx_log_t *nx_result_log(const nx_result_t *r, size_t i);
+NX_API const uint8_t *nx_result_value(const nx_result_t *r, size_t *len);
+NX_API size_t nx_result_mutation_count(const nx_result_t *r);
+NX_API const nx_mutation_t *nx_result_mutation(const nx_result_t *r, size_t i);
+NX_API size_t nx_result_event_count(const nx_result_t *r);
+NX_API const nx_event_t *nx_result_event(const nx_result_t *r, size_t i);
+NX_API size_t nx_result_view_command_count(const nx_result_t *r);
+NX_API const nx_view_command_t *nx_result_view_command(const nx_result_t *r, size_t i);
+NX_API size_t nx_result_log_count(const nx_result_t *r);
+NX_API const nx_log_t *nx_result_log(const nx_result_t *r, size_t i);
 /* NULL unless the status is NX_STATUS_ERROR. */
-const nx_error_info_t *nx_result_error(const nx_result_t *r);
-const nx_metrics_t *nx_result_metrics(const nx_result_t *r);
+NX_API const nx_error_info_t *nx_result_error(const nx_result_t *r);
+NX_API const nx_metrics_t *nx_result_metrics(const nx_result_t *r);
 /* Pending extension calls; nonzero only when suspended. */
-size_t nx_result_suspension_count(const nx_result_t *r);
-const nx_suspension_t *nx_result_suspension(const nx_result_t *r, size_t i);
+NX_API size_t nx_result_suspension_count(const nx_result_t *r);
+NX_API const nx_suspension_t *nx_result_suspension(const nx_result_t *r, size_t i);
 
 /* One JSON object with camelCase keys: status, returnValue, stateMutations,
  * events, viewCommands, logs, suspension, error, metrics. Owner: caller,
  * nx_free. */
-nx_code_t nx_result_to_json(const nx_result_t *r, char **json);
+NX_API nx_code_t nx_result_to_json(const nx_result_t *r, char **json);
 /* The same object as MessagePack. Owner: caller, nx_free. */
-nx_code_t nx_result_to_msgpack(const nx_result_t *r, uint8_t **buf, size_t *len);
+NX_API nx_code_t nx_result_to_msgpack(const nx_result_t *r, uint8_t **buf, size_t *len);
 
-void nx_result_free(nx_result_t *r);
+NX_API void nx_result_free(nx_result_t *r);
 
 /* One result for an execution out of two of its segments: earlier, a
  * suspended result, and later, what resuming it returned. For a host that
@@ -245,8 +328,14 @@ void nx_result_free(nx_result_t *r);
  * durations, compile time and host calls summed. When later failed, only
  * the logs of both are kept (the execution is all or nothing). earlier
  * must be suspended. Owner of *out: caller, nx_result_free. */
-nx_code_t nx_result_combine(const nx_result_t *earlier, const nx_result_t *later,
-                            nx_result_t **out);
+NX_API nx_code_t nx_result_combine(const nx_result_t *earlier, const nx_result_t *later,
+                                   nx_result_t **out);
+/* The same rule, in place and in time linear in the size of later: whole
+ * (a suspended result, or what earlier appends made of one) takes later's
+ * status, value, error and pending calls, and its effects are merged in.
+ * For a host that folds a long execution one segment at a time. On a
+ * failure other than out of memory whole is unchanged. */
+NX_API nx_code_t nx_result_append(nx_result_t *whole, const nx_result_t *later);
 
 /* ---- executing --------------------------------------------------------------------- */
 
@@ -261,8 +350,8 @@ nx_code_t nx_result_combine(const nx_result_t *earlier, const nx_result_t *later
  * did not start (bad argument, malformed capability token, pool exhausted,
  * runtime shut down); *out then holds an error result saying why. *out is
  * NULL only if memory ran out. Owner of *out: caller, nx_result_free. */
-nx_code_t nx_execute(nx_runtime_t *rt, const char *source, size_t len,
-                     const nx_context_t *ctx, nx_result_t **out);
+NX_API nx_code_t nx_execute(nx_runtime_t *rt, const char *source, size_t len,
+                            const nx_context_t *ctx, nx_result_t **out);
 
 /* A compiled handler. Owner: caller, nx_handler_free. Holds its own copy of
  * the bytecode; usable with the runtime that made it. */
@@ -271,13 +360,13 @@ typedef struct nx_handler nx_handler_t;
 /* Compiles source, under the runtime's default limits. On a syntax error
  * returns NX_E_COMPILATION_ERROR and, if error is not NULL, an error result
  * with the location (other codes for a limit the compile hit). */
-nx_code_t nx_precompile(nx_runtime_t *rt, const char *source, size_t len,
-                        nx_handler_t **out, nx_result_t **error);
-nx_code_t nx_execute_handler(nx_runtime_t *rt, const nx_handler_t *handler,
-                             const nx_context_t *ctx, nx_result_t **out);
+NX_API nx_code_t nx_precompile(nx_runtime_t *rt, const char *source, size_t len,
+                               nx_handler_t **out, nx_result_t **error);
+NX_API nx_code_t nx_execute_handler(nx_runtime_t *rt, const nx_handler_t *handler,
+                                    const nx_context_t *ctx, nx_result_t **out);
 /* Hex digest identifying the handler's source and engine. Owner: handler. */
-const char *nx_handler_id(const nx_handler_t *handler);
-void nx_handler_free(nx_handler_t *handler);
+NX_API const char *nx_handler_id(const nx_handler_t *handler);
+NX_API void nx_handler_free(nx_handler_t *handler);
 
 /* ---- extensions and resuming --------------------------------------------------------- */
 
@@ -302,14 +391,21 @@ typedef struct nx_ext_reply nx_ext_reply_t;
  * those calls return NX_E_INVALID_ARGUMENT and change nothing. */
 typedef void (*nx_ext_fn)(void *user_data, const nx_ext_call_t *call, nx_ext_reply_t *reply);
 
-nx_code_t nx_ext_reply_value(nx_ext_reply_t *reply, const void *msgpack, size_t len);
-nx_code_t nx_ext_reply_error(nx_ext_reply_t *reply, const char *message);
+NX_API nx_code_t nx_ext_reply_value(nx_ext_reply_t *reply, const void *msgpack, size_t len);
+NX_API nx_code_t nx_ext_reply_error(nx_ext_reply_t *reply, const char *message);
+
+/* Called once with a user_data pointer the library no longer needs: its
+ * registration was replaced or removed, or the runtime was freed, and no
+ * callback with it is running or will run. May be NULL. */
+typedef void (*nx_finalize_fn)(void *user_data);
 
 /* Registers (or replaces) an extension with its method names. fn may be NULL:
- * every call is then deferred. Handlers need "ext:NAME" or "ext:*". */
-nx_code_t nx_runtime_register_extension(nx_runtime_t *rt, const char *name,
-                                        const char *const *methods, size_t method_count,
-                                        nx_ext_fn fn, void *user_data);
+ * every call is then deferred. Handlers need "ext:NAME" or "ext:*".
+ * finalize(user_data) runs once user_data is no longer used. */
+NX_API nx_code_t nx_runtime_register_extension(nx_runtime_t *rt, const char *name,
+                                               const char *const *methods, size_t method_count,
+                                               nx_ext_fn fn, void *user_data,
+                                               nx_finalize_fn finalize);
 
 /* The answer to a deferred extension call. */
 typedef struct nx_outcome {
@@ -325,11 +421,11 @@ typedef struct nx_outcome {
  * already answered id returns NX_E_INVALID_ARGUMENT and changes nothing; a
  * value over the execution's max_value_bytes returns NX_E_RESOURCE_LIMIT
  * and leaves it waiting, to be answered again. */
-nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id,
-                    const nx_outcome_t *outcome, nx_result_t **out);
+NX_API nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id,
+                           const nx_outcome_t *outcome, nx_result_t **out);
 
 /* Abandons the suspended execution that owns suspension_id. */
-nx_code_t nx_cancel(nx_runtime_t *rt, const char *suspension_id);
+NX_API nx_code_t nx_cancel(nx_runtime_t *rt, const char *suspension_id);
 
 /* ---- custom host interfaces ------------------------------------------------------------- */
 
@@ -344,23 +440,28 @@ typedef struct nx_host_function {
     const char *name;
     nx_host_fn fn;
     void *user_data;
+    nx_finalize_fn finalize;    /* for user_data; may be NULL */
 } nx_host_function_t;
 
-/* Called when a host function answers with an error, before the handler
- * sees it. May rewrite the message through reply (it receives the error). */
+/* Observes a host function's error before the handler sees it (for logs
+ * and metrics; it cannot change the error). The handler then gets an
+ * Error with code EXECUTION_ERROR and the message. */
 typedef void (*nx_host_error_fn)(void *user_data, const char *interface,
                                  const char *function, const char *message);
 
-/* Registers an interface. Handlers call its functions as
+/* Registers (or replaces) an interface. Handlers call its functions as
  * $host["acme:billing/quota"].fn(args) and need "host:acme:billing/quota"
- * or "host:*". Interface names: "namespace:package/name". */
-nx_code_t nx_runtime_register_interface(nx_runtime_t *rt, const char *interface,
-                                        const nx_host_function_t *functions, size_t count,
-                                        nx_host_error_fn on_error, void *error_user_data);
+ * or "host:*". Interface names: "namespace:package/name". Each function's
+ * finalize runs for its user_data, error_finalize for error_user_data,
+ * once the library no longer uses them. */
+NX_API nx_code_t nx_runtime_register_interface(nx_runtime_t *rt, const char *interface,
+                                               const nx_host_function_t *functions, size_t count,
+                                               nx_host_error_fn on_error, void *error_user_data,
+                                               nx_finalize_fn error_finalize);
 
 /* A provider groups interfaces: it is called once with rt to register them. */
 typedef nx_code_t (*nx_provider_fn)(nx_runtime_t *rt, void *user_data);
-nx_code_t nx_runtime_add_provider(nx_runtime_t *rt, nx_provider_fn provider, void *user_data);
+NX_API nx_code_t nx_runtime_add_provider(nx_runtime_t *rt, nx_provider_fn provider, void *user_data);
 
 /* ---- interceptors, record and replay ----------------------------------------------------- */
 
@@ -379,10 +480,15 @@ typedef struct nx_host_call {
 typedef void (*nx_interceptor_fn)(void *user_data, const nx_host_call_t *call);
 
 /* Installs hooks called before and after every host call of every
- * execution of rt (either may be NULL). Returns an id for removal. */
-nx_code_t nx_runtime_add_interceptor(nx_runtime_t *rt, nx_interceptor_fn before,
-                                     nx_interceptor_fn after, void *user_data, int *id);
-nx_code_t nx_runtime_remove_interceptor(nx_runtime_t *rt, int id);
+ * execution of rt (either may be NULL, not both), in the order they were
+ * added; there is no limit on their number. Returns an id for removal.
+ * finalize(user_data) runs once the interceptor is removed (or the runtime
+ * freed) and no call of it is running. Hooks run on the executing thread,
+ * inside the execution's time limit. */
+NX_API nx_code_t nx_runtime_add_interceptor(nx_runtime_t *rt, nx_interceptor_fn before,
+                                            nx_interceptor_fn after, void *user_data,
+                                            nx_finalize_fn finalize, int *id);
+NX_API nx_code_t nx_runtime_remove_interceptor(nx_runtime_t *rt, int id);
 
 /* A recording: the host-call log of one execution and everything after
  * it, until the execution ends. Owner: caller, nx_recording_free. */
@@ -391,12 +497,12 @@ typedef struct nx_recording nx_recording_t;
 /* Runs like nx_execute and also records every host call's answer, the
  * clock and the random seed. Resumes of a recorded execution are recorded
  * too (through nx_resume, until the execution ends). */
-nx_code_t nx_execute_recorded(nx_runtime_t *rt, const char *source, size_t len,
-                              const nx_context_t *ctx, nx_recording_t **recording,
-                              nx_result_t **out);
+NX_API nx_code_t nx_execute_recorded(nx_runtime_t *rt, const char *source, size_t len,
+                                     const nx_context_t *ctx, nx_recording_t **recording,
+                                     nx_result_t **out);
 /* Serialises / loads a recording (MessagePack). Owner of *buf: caller, nx_free. */
-nx_code_t nx_recording_save(const nx_recording_t *rec, uint8_t **buf, size_t *len);
-nx_code_t nx_recording_load(const void *buf, size_t len, nx_recording_t **out);
+NX_API nx_code_t nx_recording_save(const nx_recording_t *rec, uint8_t **buf, size_t *len);
+NX_API nx_code_t nx_recording_load(const void *buf, size_t len, nx_recording_t **out);
 /* Replays: runs the recorded source again under the recorded context; the
  * host calls whose answers came from outside the sandbox (time, Math.random's
  * seed, extension and host-function answers, extension call ids, registry
@@ -405,15 +511,15 @@ nx_code_t nx_recording_load(const void *buf, size_t len, nx_recording_t **out);
  * Returns the final result, identical to the recorded one but for its
  * metrics. A replay that departs from the log ends with
  * NX_E_INVALID_HANDLER. */
-nx_code_t nx_replay(nx_runtime_t *rt, const nx_recording_t *rec, nx_result_t **out);
-void nx_recording_free(nx_recording_t *rec);
+NX_API nx_code_t nx_replay(nx_runtime_t *rt, const nx_recording_t *rec, nx_result_t **out);
+NX_API void nx_recording_free(nx_recording_t *rec);
 
 /* ---- statistics and metrics ---------------------------------------------------------------- */
 
 typedef struct nx_stats {
     uint64_t executions;        /* execute + resume calls finished */
     uint64_t successes, errors, suspensions;
-    uint64_t errors_by_code[14];/* indexed by nx_code_t */
+    uint64_t errors_by_code[32];/* indexed by nx_code_t, NX_CODE_COUNT used */
     uint64_t host_calls;
     uint64_t cache_entries, cache_bytes, cache_hits, cache_misses, compilations;
     uint64_t instances_idle, instances_busy, instances_suspended, instances_created;
@@ -421,20 +527,21 @@ typedef struct nx_stats {
     uint64_t peak_memory_bytes;
     uint64_t pending_suspensions;
     bool dirty_page_restore;    /* false: full-copy restore (older kernels) */
+    uint64_t reserved[16];      /* zero; for counters added later */
 } nx_stats_t;
 
-void nx_runtime_stats(nx_runtime_t *rt, nx_stats_t *out);
+NX_API void nx_runtime_stats(nx_runtime_t *rt, nx_stats_t *out);
 
 /* Prometheus text exposition (nexus_ prefix). Owner: caller, nx_free. */
-nx_code_t nx_runtime_prometheus(nx_runtime_t *rt, char **text);
+NX_API nx_code_t nx_runtime_prometheus(nx_runtime_t *rt, char **text);
 
 /* ---- capability inference ---------------------------------------------------------------- */
 
 /* Suggests the capability tokens source needs, sorted and unique. Dynamic
  * access (computed keys) suggests the wildcard. Owner: caller, free with
  * nx_strings_free(*tokens, *count). */
-nx_code_t nx_infer_capabilities(const char *source, size_t len, char ***tokens, size_t *count);
-void nx_strings_free(char **strings, size_t count);
+NX_API nx_code_t nx_infer_capabilities(const char *source, size_t len, char ***tokens, size_t *count);
+NX_API void nx_strings_free(char **strings, size_t count);
 
 #ifdef __cplusplus
 }

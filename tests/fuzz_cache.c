@@ -22,7 +22,7 @@
 
 #include <openssl/sha.h>
 
-#include "cache.h"
+#include "cache/cache.h"
 
 /* Not in cache.h on purpose: the entry validator, exported for tests and
  * this fuzz target only. */

@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capability.h"
+#include "common/capability.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

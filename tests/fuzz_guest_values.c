@@ -43,7 +43,7 @@
 #include <msgpack.h>
 
 #include "nexus.h"
-#include "values.h"
+#include "common/values.h"
 #include "fuzz_runtime.h"
 
 
@@ -175,9 +175,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc, (void)argv;
     fuzz_runtime_create(report);
     static const char *const methods[] = { "args" };
-    CHECK(nx_runtime_register_extension(rt, "echo", methods, 1, serve_echo, NULL) == NX_OK);
-    static const nx_host_function_t fns[] = { { "echo", host_echo, NULL } };
-    CHECK(nx_runtime_register_interface(rt, "fuzz:test/echo", fns, 1, NULL, NULL) == NX_OK);
+    CHECK(nx_runtime_register_extension(rt, "echo", methods, 1, serve_echo, NULL, NULL) == NX_OK);
+    static const nx_host_function_t fns[] = { { "echo", host_echo, NULL, NULL } };
+    CHECK(nx_runtime_register_interface(rt, "fuzz:test/echo", fns, 1, NULL, NULL, NULL) == NX_OK);
     return 0;
 }
 

@@ -17,7 +17,7 @@
 
 #include <jansson.h>
 
-#include "values.h"
+#include "common/values.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,7 +17,7 @@
 
 #include "crash_report.h"
 #include "nexus.h"
-#include "values.h"
+#include "common/values.h"
 
 #define MAX_CAPS 32
 

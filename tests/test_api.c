@@ -11,7 +11,7 @@ static int setup(void **state)
     (void)state;
     rt = make_runtime();
     static const char *const http_methods[] = { "get", "post" };
-    nx_runtime_register_extension(rt, "http", http_methods, 2, NULL, NULL);
+    nx_runtime_register_extension(rt, "http", http_methods, 2, NULL, NULL, NULL);
     return 0;
 }
 

@@ -23,7 +23,7 @@
 
 #include <openssl/sha.h>
 
-#include "cache.h"
+#include "cache/cache.h"
 
 /* Not in cache.h on purpose: the entry validator, exported for tests and
  * the fuzz target only. */

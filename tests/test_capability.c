@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capability.h"
+#include "common/capability.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

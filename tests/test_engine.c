@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "random.h"
+#include "common/random.h"
 
 static const char *counter_src =
     "const c = ($state.count ?? 0) + $args.step; $state.count = c; $emit('changed', {c}); return c;";
@@ -137,7 +137,7 @@ static void test_pool_limit_and_wait(void **state)
     (void)state;
     nx_runtime_t *rt = runtime_with(2, 2, NULL);
     static const char *const m[] = { "wait" };
-    nx_runtime_register_extension(rt, "hold", m, 1, NULL, NULL);
+    nx_runtime_register_extension(rt, "hold", m, 1, NULL, NULL, NULL);
     run_opts_t o = { .caps = { "ext:hold" } };
     /* two suspended executions hold both instances */
     nx_result_t *a = run(rt, "return await $ext.hold.wait()", &o);

@@ -46,8 +46,8 @@ static int setup(void **state)
     assert_int_equal(nx_runtime_create(&cfg, &rt), NX_OK);
     static const char *const db_methods[] = { "get" };
     static const char *const sync_methods[] = { "double" };
-    assert_int_equal(nx_runtime_register_extension(rt, "db", db_methods, 1, NULL, NULL), NX_OK);
-    assert_int_equal(nx_runtime_register_extension(rt, "sync", sync_methods, 1, answer_now, NULL), NX_OK);
+    assert_int_equal(nx_runtime_register_extension(rt, "db", db_methods, 1, NULL, NULL, NULL), NX_OK);
+    assert_int_equal(nx_runtime_register_extension(rt, "sync", sync_methods, 1, answer_now, NULL, NULL), NX_OK);
     return 0;
 }
 
@@ -211,7 +211,7 @@ static void test_expiry(void **state)
     nx_runtime_t *short_lived;
     assert_int_equal(nx_runtime_create(&cfg, &short_lived), NX_OK);
     static const char *const m[] = { "get" };
-    nx_runtime_register_extension(short_lived, "db", m, 1, NULL, NULL);
+    nx_runtime_register_extension(short_lived, "db", m, 1, NULL, NULL, NULL);
     nx_result_t *r = run(short_lived, "return await $ext.db.get('k');", &ext_caps);
     assert_int_equal(nx_result_status(r), NX_STATUS_SUSPENDED);
     nx_stats_t stats;

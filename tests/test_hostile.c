@@ -535,11 +535,11 @@ static void register_extensions(nx_runtime_t *r)
     static const char *const db[] = { "get", "put" };
     static const char *const echo[] = { "args" };
     static const char *const fail[] = { "call" };
-    assert_int_equal(nx_runtime_register_extension(r, "db", db, 2, NULL, NULL), NX_OK);
-    assert_int_equal(nx_runtime_register_extension(r, "echo", echo, 1, serve_echo, NULL), NX_OK);
-    assert_int_equal(nx_runtime_register_extension(r, "fail", fail, 1, serve_fail, NULL), NX_OK);
-    static const nx_host_function_t fns[] = { { "echo", host_echo, NULL } };
-    assert_int_equal(nx_runtime_register_interface(r, "acme:test/echo", fns, 1, NULL, NULL), NX_OK);
+    assert_int_equal(nx_runtime_register_extension(r, "db", db, 2, NULL, NULL, NULL), NX_OK);
+    assert_int_equal(nx_runtime_register_extension(r, "echo", echo, 1, serve_echo, NULL, NULL), NX_OK);
+    assert_int_equal(nx_runtime_register_extension(r, "fail", fail, 1, serve_fail, NULL, NULL), NX_OK);
+    static const nx_host_function_t fns[] = { { "echo", host_echo, NULL, NULL } };
+    assert_int_equal(nx_runtime_register_interface(r, "acme:test/echo", fns, 1, NULL, NULL, NULL), NX_OK);
 }
 
 static int setup(void **state)
@@ -1220,7 +1220,7 @@ static nx_runtime_t *runtime_with_extension(const char *name, nx_ext_fn fn)
     assert_int_equal(nx_runtime_create(&cfg, &r), NX_OK);
     register_extensions(r);
     static const char *const m[] = { "get" };
-    assert_int_equal(nx_runtime_register_extension(r, name, m, 1, fn, r), NX_OK);
+    assert_int_equal(nx_runtime_register_extension(r, name, m, 1, fn, r, NULL), NX_OK);
     return r;
 }
 
@@ -1377,8 +1377,8 @@ static void test_host_values_are_capped(void **state)
     memset(s, 'z', n);
     msgpack_pack_str_with_body(&pk, s, n);
     nx_runtime_t *r = runtime_with_extension("big", serve_big);
-    static const nx_host_function_t fns[] = { { "get", host_big, NULL } };
-    assert_int_equal(nx_runtime_register_interface(r, "acme:test/big", fns, 1, NULL, NULL), NX_OK);
+    static const nx_host_function_t fns[] = { { "get", host_big, NULL, NULL } };
+    assert_int_equal(nx_runtime_register_interface(r, "acme:test/big", fns, 1, NULL, NULL, NULL), NX_OK);
     run_opts_t o = { .caps = { "ext:*", "host:*", "state:read:*" } };
 
     /* a custom interface's answer: refused (this one holds) */

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "js_lexer.h"
+#include "infer/js_lexer.h"
 #include "nexus.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

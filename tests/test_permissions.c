@@ -24,9 +24,9 @@ static int setup(void **state)
     (void)state;
     rt = make_runtime();
     static const char *const methods[] = { "get" };
-    assert_int_equal(nx_runtime_register_extension(rt, "http", methods, 1, answer_now, NULL), NX_OK);
-    static const nx_host_function_t fns[] = { { "check", quota_check, NULL } };
-    assert_int_equal(nx_runtime_register_interface(rt, "acme:billing/quota", fns, 1, NULL, NULL), NX_OK);
+    assert_int_equal(nx_runtime_register_extension(rt, "http", methods, 1, answer_now, NULL, NULL), NX_OK);
+    static const nx_host_function_t fns[] = { { "check", quota_check, NULL, NULL } };
+    assert_int_equal(nx_runtime_register_interface(rt, "acme:billing/quota", fns, 1, NULL, NULL, NULL), NX_OK);
     return 0;
 }
 

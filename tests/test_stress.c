@@ -515,8 +515,8 @@ static void test_stress(void **state)
     assert_int_equal(nx_runtime_create(&cfg, &rt), NX_OK);
     static const char *const db[] = { "get" };
     static const char *const sync[] = { "twice" };
-    assert_int_equal(nx_runtime_register_extension(rt, "db", db, 1, NULL, NULL), NX_OK);
-    assert_int_equal(nx_runtime_register_extension(rt, "sync", sync, 1, serve_sync, NULL), NX_OK);
+    assert_int_equal(nx_runtime_register_extension(rt, "db", db, 1, NULL, NULL, NULL), NX_OK);
+    assert_int_equal(nx_runtime_register_extension(rt, "sync", sync, 1, serve_sync, NULL, NULL), NX_OK);
     for (int w = 0; w < THREADS; w++)
         workers[w] = (worker_t){ .index = w, .seed = 0x5eed + (unsigned)w * 7919 };
 

@@ -18,7 +18,7 @@
 
 #include <jansson.h>
 
-#include "values.h"
+#include "common/values.h"
 
 #define BYTES(...) ((const uint8_t[]){ __VA_ARGS__ }), sizeof((const uint8_t[]){ __VA_ARGS__ })
 

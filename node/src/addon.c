@@ -303,7 +303,7 @@ static napi_value register_extension(napi_env env, napi_callback_info info)
     }
     if (ok) {
         nx_code_t code = nx_runtime_register_extension(rt, name, (const char *const *)methods, n,
-                                                       NULL, NULL);
+                                                       NULL, NULL, NULL);
         if (code != NX_OK) {
             nxa_throw(env, nx_code_name(code), "cannot register the extension");
             ok = false;
@@ -345,7 +345,7 @@ static napi_value runtime_stats(napi_env env, napi_callback_info info)
               set_u64(env, obj, "successes", s.successes) &&
               set_u64(env, obj, "errors", s.errors) &&
               set_u64(env, obj, "suspensions", s.suspensions);
-    for (int c = 1; ok && c < (int)(sizeof s.errors_by_code / sizeof s.errors_by_code[0]); c++)
+    for (int c = 1; ok && c < NX_CODE_COUNT; c++)
         ok = set_u64(env, by_code, nx_code_name((nx_code_t)c), s.errors_by_code[c]);
     ok = ok && NXA_OK(env, napi_set_named_property(env, obj, "errorsByCode", by_code)) &&
          set_u64(env, obj, "hostCalls", s.host_calls) &&
@@ -447,7 +447,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */)
     if (!nxa_queue_init(env, 4, 0))
         return NULL;
     if (!NXA_OK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props)) ||
-        !NXA_OK(env, napi_create_string_utf8(env, NX_VERSION, NAPI_AUTO_LENGTH, &version)) ||
+        !NXA_OK(env, napi_create_string_utf8(env, nx_version_string(), NAPI_AUTO_LENGTH, &version)) ||
         !NXA_OK(env, napi_set_named_property(env, exports, "version", version)))
         return NULL;
     return exports;

@@ -7,21 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "record.h"
-#include "result.h"
-#include "runtime.h"
-#include "values.h"
-
-#define MAX_INTERCEPTORS 16
-
-double nx_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
+#include "record/recorder.h"
+#include "result/result.h"
+#include "registry/interceptors.h"
+#include "registry/registry.h"
+#include "common/values.h"
 
 /* The reply buffer; NULL before the snapshot exists (guest start-up). */
 static uint8_t *reply_buffer(nx_instance_t *inst)
@@ -35,7 +26,7 @@ int32_t nx_call_begin(nx_call_t *c, nx_instance_t *inst, const char *interface,
 {
     *c = (nx_call_t){ .inst = inst, .exec = inst->exec, .thread = inst->thread,
                       .interface = interface, .function = function };
-    c->observed = c->exec && (c->exec->recorder || atomic_load(&c->exec->rt->intercepted));
+    c->observed = c->exec && (c->exec->recorder || nx_interceptors_any(c->exec->services.interceptors));
     if (c->thread)
         nx_thread_enter_host(c->thread);
     if (!c->exec)
@@ -53,25 +44,16 @@ int32_t nx_call_begin(nx_call_t *c, nx_instance_t *inst, const char *interface,
 
 static void intercept(nx_call_t *c, bool after, int32_t ret)
 {
-    nx_runtime_t *rt = c->exec->rt;
-    if (!atomic_load(&rt->intercepted))
+    nx_interceptors_t *list = c->exec->services.interceptors;
+    if (!nx_interceptors_any(list))
         return;
-    nx_interceptor_t hooks[MAX_INTERCEPTORS];
-    pthread_rwlock_rdlock(&rt->interceptors_lock);
-    size_t n = rt->interceptor_count < MAX_INTERCEPTORS ? rt->interceptor_count : MAX_INTERCEPTORS;
-    memcpy(hooks, rt->interceptors, n * sizeof *hooks);
-    pthread_rwlock_unlock(&rt->interceptors_lock);
     nx_host_call_t call = {
         .interface = c->interface, .function = c->function,
         .input = c->input, .input_len = c->input_len,
         .output = after && ret >= 0 ? c->output : NULL, .output_len = after && ret >= 0 ? c->output_len : 0,
         .code = after && ret < 0 ? (nx_code_t)-ret : NX_OK,
     };
-    for (size_t i = 0; i < n; i++) {
-        nx_interceptor_fn fn = after ? hooks[i].after : hooks[i].before;
-        if (fn)
-            fn(hooks[i].user_data, &call);
-    }
+    nx_interceptors_run(list, after, &call);
 }
 
 static bool same_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
@@ -128,7 +110,9 @@ int32_t nx_call_input(nx_call_t *c, const char *fmt, ...)
     nx_recorder_t *rec = c->exec->recorder;
     if (nx_recorder_replaying(rec)) {
         const nx_logged_call_t *l = logged_call(c);
-        if (l && !same_bytes(l->input, l->input_len, c->input, c->input_len))
+        uint8_t digest[NX_DIGEST_BYTES];
+        nx_digest(c->input, c->input_len, digest);
+        if (l && memcmp(l->input_digest, digest, NX_DIGEST_BYTES) != 0)
             nx_recorder_diverge(rec, "the replay called %s.%s with other arguments than recorded",
                                 c->interface, c->function);
         if (nx_recorder_divergence(rec))
@@ -139,6 +123,9 @@ int32_t nx_call_input(nx_call_t *c, const char *fmt, ...)
 
 bool nx_call_from_log(nx_call_t *c, int32_t *ret, const uint8_t **output, size_t *len)
 {
+    /* asked of every call whose answer comes from outside the sandbox,
+     * recording or not: a recording keeps such an answer in full */
+    c->outside = true;
     if (!c->observed || !nx_recorder_replaying(c->exec->recorder))
         return false;
     const nx_logged_call_t *l = logged_call(c);
@@ -219,17 +206,36 @@ static void output_packed(nx_call_t *c, double d, uint64_t u, bool is_double)
 void nx_call_output_double(nx_call_t *c, double v) { output_packed(c, v, 0, true); }
 void nx_call_output_uint(nx_call_t *c, uint64_t v) { output_packed(c, 0, v, false); }
 
+/* The output as a recording keeps it: in full from outside, else its
+ * digest (of nothing when there is none). */
+static bool same_output(const nx_logged_call_t *l, const nx_call_t *c)
+{
+    if (l->outside)
+        return same_bytes(l->output, l->output_len, c->output, c->output_len);
+    if (!c->output_len)
+        return l->output_len == 0;
+    uint8_t digest[NX_DIGEST_BYTES];
+    nx_digest(c->output, c->output_len, digest);
+    return l->output_len == NX_DIGEST_BYTES && memcmp(l->output, digest, NX_DIGEST_BYTES) == 0;
+}
+
 static void observe_end(nx_call_t *c, int32_t ret)
 {
     nx_recorder_t *rec = c->exec->recorder;
+    size_t kept = 0;
     if (rec && nx_recorder_replaying(rec)) {
         const nx_logged_call_t *l = logged_call(c);
-        if (l && (l->ret != ret || !same_bytes(l->output, l->output_len, c->output, c->output_len)))
+        if (l && (l->ret != ret || !same_output(l, c)))
             nx_recorder_diverge(rec, "%s.%s answered otherwise than recorded", c->interface, c->function);
+        kept = c->outside ? c->output_len : 0;
     } else if (rec) {
-        nx_recorder_log(rec, c->interface, c->function, c->input, c->input_len, ret, c->output,
-                        c->output_len);
+        kept = nx_recorder_log(rec, c->interface, c->function, c->input, c->input_len, ret,
+                               c->outside, c->output, c->output_len);
     }
+    /* what a recording keeps of the host's answers counts against the
+     * output limit, recording and replaying alike (the next call or the
+     * end of the segment fails past it) */
+    c->exec->output_bytes += kept;
     intercept(c, true, ret);
     free(c->input);
     free(c->output);
@@ -409,7 +415,7 @@ uint32_t nx_call_listing(nx_instance_t *inst, const char *interface,
     } else if (ret == 0) {
         uint8_t *bytes;
         size_t len;
-        if (list(c.exec->rt->registry, &bytes, &len) != NX_OK) {
+        if (list(c.exec->services.registry, &bytes, &len) != NX_OK) {
             ret = nx_call_fail(&c, NX_E_INTERNAL_ERROR, "out of memory");
         } else {
             ret = nx_call_reply(&c, bytes, len);

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "exec.h"
+#include "hostcalls/execution_state.h"
 #include "sandbox/instance.h"
 
 /* Longest event name, component id, view type, extension or method name. */
@@ -32,6 +32,7 @@ typedef struct nx_call {
     uint8_t *input, *output;
     size_t input_len, output_len;
     const struct nx_logged_call *logged; /* replaying: the call in the log */
+    bool outside;             /* answered from outside the sandbox */
 } nx_call_t;
 
 /* Starts a host call. counted calls count against max_host_calls. Returns
@@ -98,7 +99,5 @@ struct nx_registry;
 uint32_t nx_call_listing(nx_instance_t *inst, const char *interface,
                          nx_code_t (*list)(struct nx_registry *, uint8_t **, size_t *));
 
-/* Current wall-clock time, Unix epoch milliseconds. */
-double nx_now_ms(void);
 
 #endif

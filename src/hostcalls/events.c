@@ -1,7 +1,7 @@
 /* events.c - $emit: records an event {name, payload}. Needs
  * events:emit:NAME (or events:emit:*); $emit.toast emits "toast". */
 #include "hostcalls/boundary.h"
-#include "result.h"
+#include "result/result.h"
 
 u32 Z_nexusZ_emit(struct Z_nexus_instance_t *ctx, u32 nptr, u32 nlen, u32 pptr, u32 plen)
 {

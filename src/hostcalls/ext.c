@@ -11,7 +11,8 @@
 
 #include "hostcalls/boundary.h"
 #include "hostcalls/reply.h"
-#include "runtime.h"
+#include "common/ids.h"
+#include "registry/registry.h"
 
 u32 Z_nexusZ_ext_list(struct Z_nexus_instance_t *ctx)
 {
@@ -44,24 +45,27 @@ static int32_t call_extension(nx_call_t *c, const char *ext, uint32_t elen, cons
 {
     nx_exec_t *e = c->exec;
     nx_ext_fn fn = NULL;
-    void *user = NULL;
-    nx_lookup_t found = nx_registry_find_method(e->rt->registry, ext, elen, method, mlen, &fn, &user);
+    nx_user_data_t *user = NULL;
+    nx_lookup_t found = nx_registry_find_method(e->services.registry, ext, elen, method, mlen, &fn, &user);
     if (found == NX_LOOKUP_NO_OWNER)
         return nx_call_fail(c, NX_E_EXTENSION_NOT_FOUND, "no extension named \"%.*s\"", (int)elen, ext);
     if (found == NX_LOOKUP_NO_MEMBER)
         return nx_call_fail(c, NX_E_METHOD_NOT_FOUND, "extension \"%.*s\" has no method \"%.*s\"",
                             (int)elen, ext, (int)mlen, method);
-    if (!nx_caps_can_access_extension(e->caps, ext, elen))
+    if (!nx_caps_can_access_extension(e->caps, ext, elen)) {
+        nx_user_data_release(user);
         return nx_call_fail(c, NX_E_PERMISSION_DENIED, "permission denied: needs ext:%.*s", (int)elen, ext);
+    }
 
-    char id[40];
-    nx_runtime_new_id(e->rt, id, sizeof id);
+    char id[NX_ID_BYTES];
+    nx_ids_next(e->services.ids, id);
     char *ext_z = strndup(ext, elen), *method_z = strndup(method, mlen);
     nx_ext_reply_t reply = { 0 };
     if (fn && ext_z && method_z) {
         nx_ext_call_t call = { id, ext_z, method_z, args, alen };
-        fn(user, &call, &reply);
+        fn(nx_user_data_pointer(user), &call, &reply);
     }
+    nx_user_data_release(user);
     free(ext_z);
     free(method_z);
     int32_t ret;
@@ -70,6 +74,8 @@ static int32_t call_extension(nx_call_t *c, const char *ext, uint32_t elen, cons
                            (int)elen, ext, (int)mlen, method, reply.value_len, e->limits.max_value_bytes);
     } else if (reply.answered) {
         ret = reply_outcome(c, reply.is_error ? NX_EXT_ERROR : NX_EXT_VALUE, id, &reply);
+    } else if ((ret = nx_call_charge(c, (size_t)elen + mlen + alen)) != 0) {
+        /* the host keeps a deferred call's arguments: they count */
     } else if (!nx_exec_add_pending(e, id, ext, elen, method, mlen, args, alen)) {
         ret = nx_call_fail(c, NX_E_INTERNAL_ERROR, "out of memory");
     } else {

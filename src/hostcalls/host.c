@@ -7,29 +7,19 @@
 
 #include "hostcalls/boundary.h"
 #include "hostcalls/reply.h"
-#include "runtime.h"
+#include "registry/registry.h"
 
 u32 Z_nexusZ_host_list(struct Z_nexus_instance_t *ctx)
 {
     return nx_call_listing(ctx->owner, "nexus:host", nx_registry_list_interfaces);
 }
 
-static int32_t call_function(nx_call_t *c, const char *iface, uint32_t ilen, const char *fn_name,
-                             uint32_t flen, const uint8_t *args, uint32_t alen)
+/* Calls the function b the registry found for iface.fn_name. */
+static int32_t call_found(nx_call_t *c, const nx_host_binding_t *b, const char *iface,
+                          uint32_t ilen, const char *fn_name, uint32_t flen, const uint8_t *args,
+                          uint32_t alen)
 {
     nx_exec_t *e = c->exec;
-    nx_host_fn fn;
-    void *user;
-    nx_host_error_fn on_error;
-    void *error_user;
-    nx_lookup_t found = nx_registry_find_function(e->rt->registry, iface, ilen, fn_name, flen,
-                                                  &fn, &user, &on_error, &error_user);
-    if (found == NX_LOOKUP_NO_OWNER)
-        return nx_call_fail(c, NX_E_EXTENSION_NOT_FOUND, "no host interface named \"%.*s\"",
-                            (int)ilen, iface);
-    if (found == NX_LOOKUP_NO_MEMBER)
-        return nx_call_fail(c, NX_E_METHOD_NOT_FOUND, "host interface \"%.*s\" has no function \"%.*s\"",
-                            (int)ilen, iface, (int)flen, fn_name);
     if (!nx_caps_can_call_host(e->caps, iface, ilen))
         return nx_call_fail(c, NX_E_PERMISSION_DENIED, "permission denied: needs host:%.*s",
                             (int)ilen, iface);
@@ -40,11 +30,11 @@ static int32_t call_function(nx_call_t *c, const char *iface, uint32_t ilen, con
         return nx_call_fail(c, NX_E_INTERNAL_ERROR, "out of memory");
     }
     nx_ext_reply_t reply = { 0 };
-    fn(user, iface_z, fn_z, args, alen, &reply);
+    b->fn(nx_user_data_pointer(b->user), iface_z, fn_z, args, alen, &reply);
     int32_t ret;
     if (reply.is_error) {
-        if (on_error)
-            on_error(error_user, iface_z, fn_z, reply.message);
+        if (b->on_error)
+            b->on_error(nx_user_data_pointer(b->error_user), iface_z, fn_z, reply.message);
         ret = nx_call_fail(c, NX_E_EXECUTION_ERROR, "%s.%s failed: %s", iface_z, fn_z, reply.message);
     } else if (reply.value_len > e->limits.max_value_bytes) {
         ret = nx_call_fail(c, NX_E_RESOURCE_LIMIT, "%s.%s returned more than %u bytes", iface_z, fn_z,
@@ -55,6 +45,23 @@ static int32_t call_function(nx_call_t *c, const char *iface, uint32_t ilen, con
     nx_ext_reply_clear(&reply);
     free(iface_z);
     free(fn_z);
+    return ret;
+}
+
+static int32_t call_function(nx_call_t *c, const char *iface, uint32_t ilen, const char *fn_name,
+                             uint32_t flen, const uint8_t *args, uint32_t alen)
+{
+    nx_host_binding_t b;
+    nx_lookup_t found = nx_registry_find_function(c->exec->services.registry, iface, ilen, fn_name,
+                                                  flen, &b);
+    if (found == NX_LOOKUP_NO_OWNER)
+        return nx_call_fail(c, NX_E_EXTENSION_NOT_FOUND, "no host interface named \"%.*s\"",
+                            (int)ilen, iface);
+    if (found == NX_LOOKUP_NO_MEMBER)
+        return nx_call_fail(c, NX_E_METHOD_NOT_FOUND, "host interface \"%.*s\" has no function \"%.*s\"",
+                            (int)ilen, iface, (int)flen, fn_name);
+    int32_t ret = call_found(c, &b, iface, ilen, fn_name, flen, args, alen);
+    nx_host_binding_release(&b);
     return ret;
 }
 

@@ -2,9 +2,10 @@
  * seed Math.random is drawn from each execution. Logging needs no
  * capability, but counts and sizes are limited like everything else. */
 
+#include "common/clock.h"
 #include "hostcalls/boundary.h"
-#include "random.h"
-#include "result.h"
+#include "common/random.h"
+#include "result/result.h"
 
 u32 Z_nexusZ_log(struct Z_nexus_instance_t *ctx, u32 level, u32 mptr, u32 mlen)
 {
@@ -26,7 +27,7 @@ u32 Z_nexusZ_log(struct Z_nexus_instance_t *ctx, u32 level, u32 mptr, u32 mlen)
         double at;
         uint64_t unused;
         if (!nx_call_logged_scalar(&c, &at, &unused))
-            at = nx_now_ms();
+            at = nx_wall_ms();
         nx_call_output_double(&c, at);
         c.exec->logs++;
         if (nx_result_add_log(c.exec->out, (nx_log_level_t)level, msg, mlen, at) != NX_OK)
@@ -44,7 +45,7 @@ f64 Z_nexusZ_now(struct Z_nexus_instance_t *ctx)
     if (ret == 0)
         ret = nx_call_input(&c, "");
     if (ret == 0 && !nx_call_logged_scalar(&c, &now, &unused))
-        now = nx_now_ms();
+        now = nx_wall_ms();
     if (ret == 0)
         nx_call_output_double(&c, now);
     nx_call_end(&c, ret);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "values.h"
+#include "common/values.h"
 
 nx_code_t nx_ext_reply_value(nx_ext_reply_t *reply, const void *msgpack, size_t len)
 {

@@ -1,7 +1,7 @@
 /* view.c - $view: records a view command {componentId, type, args}. Needs
  * view:update:ID, or view:update:* for a command without a component. */
 #include "hostcalls/boundary.h"
-#include "result.h"
+#include "result/result.h"
 
 /* A command without a component (NX_ABI_NO_COMPONENT) leaves *component NULL. */
 static int32_t read_component(nx_call_t *c, u32 ptr, u32 len, const char **component)

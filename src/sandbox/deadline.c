@@ -79,6 +79,9 @@ static void *watch(void *arg)
     return NULL;
 }
 
+/* This thread's state once registered, for the child of a fork. */
+static __thread nx_thread_t *t_registered;
+
 /* After fork only the forking thread exists: the child starts a watchdog
  * of its own when it first arms a deadline. */
 static void before_fork(void) { pthread_mutex_lock(&g_lock); }
@@ -87,7 +90,7 @@ static void after_fork_child(void)
 {
     pthread_mutex_init(&g_lock, NULL);
     g_running = false;
-    g_threads = nx_thread_current();
+    g_threads = t_registered;
     if (g_threads)
         g_threads->wd_next = g_threads->wd_prev = NULL;
     atomic_store(&g_next_look, UINT64_MAX);
@@ -125,6 +128,8 @@ static int start_locked(void)
 
 int nx_deadline_register(nx_thread_t *t)
 {
+    if (t->wd_registered)
+        return 0;
     pthread_once(&g_once, init_once);
     t->self = pthread_self();
     pthread_mutex_lock(&g_lock);
@@ -136,6 +141,10 @@ int nx_deadline_register(nx_thread_t *t)
             g_threads->wd_prev = t;
         g_threads = t;
         t->wd_registered = true;
+        /* thread.c calls it when the thread ends (it knows nothing of the
+         * watchdog: the two files do not call each other) */
+        t->on_destroy = nx_deadline_unregister;
+        t_registered = t;
     }
     pthread_mutex_unlock(&g_lock);
     return rc;
@@ -153,12 +162,16 @@ void nx_deadline_unregister(nx_thread_t *t)
     if (t->wd_next)
         t->wd_next->wd_prev = t->wd_prev;
     t->wd_registered = false;
+    if (t_registered == t)
+        t_registered = NULL;
     pthread_mutex_unlock(&g_lock);
 }
 
 int nx_deadline_arm(nx_thread_t *t, uint32_t timeout_ms, uint32_t grace_ms,
                     volatile uint32_t *interrupt_flag)
 {
+    if (nx_deadline_register(t) != 0)
+        return -1;
     t->interrupt_flag = interrupt_flag;
     t->expirations = 0;
     t->stop_pending = 0;

@@ -105,11 +105,6 @@ void nx_instance_set_page_cap(nx_instance_t *inst, uint32_t pages)
     inst->guest.w2c_memory.max_pages = pages < 65536 ? pages : 65536;
 }
 
-const nx_abi_layout_t *nx_instance_layout(const nx_instance_t *inst)
-{
-    return inst->snapshot ? &inst->snapshot->layout : NULL;
-}
-
 volatile uint32_t *nx_instance_interrupt_flag(nx_instance_t *inst)
 {
     return (volatile uint32_t *)(inst->guest.w2c_memory.data + inst->snapshot->layout.interrupt_flag);
@@ -206,6 +201,7 @@ nx_code_t nx_instance_create(const nx_snapshot_t *snap, nx_instance_t **out)
     if (!inst)
         return NX_E_MEMORY_LIMIT;
     inst->snapshot = snap;
+    inst->layout = snap ? &snap->layout : NULL;
     if (resize_memory(&inst->guest.w2c_memory, snap->pages) != 0) {
         nx_instance_free(inst);
         return NX_E_MEMORY_LIMIT;

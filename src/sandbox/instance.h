@@ -43,6 +43,8 @@ struct nx_instance {
     struct Z_nexus_instance_t nexus;
     struct Z_wasi_snapshot_preview1_instance_t wasi;
     const nx_snapshot_t *snapshot;
+    const nx_abi_layout_t *layout; /* the snapshot's validated guest addresses;
+                                      NULL while the snapshot is being made */
     struct nx_exec *exec;   /* the execution using the instance; host calls
                                read and write it (NULL when idle) */
     nx_thread_t *thread;    /* the thread running guest code in it */
@@ -81,7 +83,10 @@ int nx_instance_call(nx_instance_t *inst, nx_thread_t *t, nx_guest_export_t whic
                      uint32_t arg, uint32_t *ret);
 
 /* The snapshot's validated guest addresses; NULL while creating it. */
-const nx_abi_layout_t *nx_instance_layout(const nx_instance_t *inst);
+static inline const nx_abi_layout_t *nx_instance_layout(const nx_instance_t *inst)
+{
+    return inst->layout;
+}
 
 /* The guest's interrupt flag, as the deadline signal writes it. */
 volatile uint32_t *nx_instance_interrupt_flag(nx_instance_t *inst);

@@ -120,7 +120,8 @@ int nx_signals_install(void)
 static void thread_destroy(void *p)
 {
     nx_thread_t *t = p;
-    nx_deadline_unregister(t);
+    if (t->on_destroy)
+        t->on_destroy(t);
     if (t->alt_stack) {
         stack_t off = { .ss_flags = SS_DISABLE };
         sigaltstack(&off, NULL);
@@ -182,8 +183,7 @@ nx_thread_t *nx_thread_get(void)
     if (!t)
         return NULL;
     find_stack(t);
-    if (ensure_alt_stack(t) != 0 || nx_deadline_register(t) != 0 ||
-        pthread_setspecific(g_thread_key, t) != 0) {
+    if (ensure_alt_stack(t) != 0 || pthread_setspecific(g_thread_key, t) != 0) {
         thread_destroy(t);
         return NULL;
     }
@@ -217,14 +217,6 @@ int nx_thread_call(nx_thread_t *t, nx_guest_entry_fn fn, void *guest, uint32_t a
     return code;
 }
 
-void nx_thread_leave_host(nx_thread_t *t)
-{
-    t->in_guest = 1;
-    if (t->stop_pending) {
-        t->stop_pending = 0;
-        siglongjmp(*t->trap_target, NX_TRAP_DEADLINE);
-    }
-}
 
 /* Called by the generated code (through wasm_rt_trap) on any trap. */
 void nx_thread_trap(int code)

@@ -45,6 +45,7 @@ typedef struct nx_thread {
     uint64_t wd_deadline, wd_signal_at;  /* watchdog's own bookkeeping */
     void *alt_stack;
     size_t alt_stack_size;
+    void (*on_destroy)(struct nx_thread *t); /* set by the watchdog's registration */
 } nx_thread_t;
 
 /* This thread's state, set up on first use (alternate signal stack, stack
@@ -71,12 +72,21 @@ int nx_thread_call(nx_thread_t *t, nx_guest_entry_fn fn, void *guest, uint32_t a
 /* Host imports bracket their work with these, so that a deadline stop never
  * lands inside host code. */
 static inline void nx_thread_enter_host(nx_thread_t *t) { t->in_guest = 0; }
-void nx_thread_leave_host(nx_thread_t *t);
+static inline void nx_thread_leave_host(nx_thread_t *t)
+{
+    t->in_guest = 1;
+    if (t->stop_pending) {
+        t->stop_pending = 0;
+        siglongjmp(*t->trap_target, NX_TRAP_DEADLINE);
+    }
+}
 
 /* The signal the watchdog sends at a deadline. */
 static inline int nx_deadline_signal(void) { return SIGRTMIN + 3; }
 
-/* Puts t on the watchdog's list (starting the watchdog), and takes it off. */
+/* Puts t on the watchdog's list (starting the watchdog), and takes it off
+ * (which the thread's end does by itself). nx_deadline_arm registers a
+ * thread that is not yet. */
 int nx_deadline_register(nx_thread_t *t);
 void nx_deadline_unregister(nx_thread_t *t);
 

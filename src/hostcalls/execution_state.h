@@ -1,0 +1,128 @@
+/* execution_state.h - the record of one execution (nx_exec_t): everything
+ * the host keeps between a handler's start and its end, across
+ * suspensions. Host calls read its inputs (capabilities, state snapshot,
+ * limits, what the runtime registered) and record its effects (state
+ * writes, events, view commands, logs, pending extension calls) and what
+ * has been used of each limit. src/execution/ drives it: run, then resume
+ * zero or more times.
+ *
+ * An execution is used by one thread at a time: the one running its
+ * instance, or the one resuming it.
+ */
+#ifndef NEXUS_EXEC_H
+#define NEXUS_EXEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/capability.h"
+#include "common/context.h"
+#include "nexus.h"
+#include "sandbox/instance.h"
+
+typedef struct nx_state_write nx_state_write_t;
+struct nx_recorder;
+struct nx_registry;
+struct nx_interceptors;
+struct nx_ids;
+
+/* What host calls may use of the runtime that runs the execution: lent by
+ * the runtime, which outlives every execution it runs. */
+typedef struct nx_exec_services {
+    struct nx_registry *registry;
+    struct nx_interceptors *interceptors;
+    struct nx_ids *ids;
+} nx_exec_services_t;
+
+/* An extension call the handler made and the host has not answered. */
+typedef struct nx_pending_call {
+    char id[40];
+    char *extension, *method;
+    uint8_t *args;
+    size_t args_len;
+} nx_pending_call_t;
+
+typedef struct nx_exec {
+    nx_exec_services_t services;
+    nx_instance_t *inst;
+    nx_limits_t limits;               /* resolved: no zero fields */
+    uint64_t started_ns;              /* nx_clock_ns() at the first execute */
+    uint64_t guest_ns;                /* guest running time so far, compiling
+                                         included: timeout_ms bounds it */
+    bool compiling;                   /* a compile, not an execution */
+    nx_caps_t *caps;
+    nx_state_snapshot_t *state;       /* retained */
+    char *source;                     /* for error locations; may be NULL */
+    size_t source_len;
+    char *panel_id, *handler_name;
+
+    /* state writes: a hash by key, and the not-yet-reported ones in order */
+    nx_state_write_t *writes;
+    nx_state_write_t *unreported_head, *unreported_tail;
+    uint32_t keys_written;
+
+    nx_result_t *out;                 /* the result of the current call */
+    uint32_t host_calls;              /* whole execution, for the limit */
+    uint32_t call_host_calls;         /* this execute/resume call */
+    uint64_t output_bytes;
+    uint32_t events, view_commands, logs;
+
+    uint8_t *parked_reply;            /* a reply too large for the buffer */
+    size_t parked_len;
+
+    nx_pending_call_t *pending;       /* deferred extension calls */
+    size_t pending_count, pending_cap;
+    uint64_t next_call_seq;
+    uint32_t suspensions;
+
+    uint32_t raised;                  /* bit (1 << code) per code raised */
+    struct nx_recorder *recorder;     /* record or replay, if any */
+    uint64_t expires_at_ms;           /* while suspended */
+    struct nx_exec *next_expired;     /* sweep list link */
+    bool collected;                   /* already on a sweep list */
+} nx_exec_t;
+
+/* The largest bytecode a compile may report: a handler is source text, so
+ * its bytecode is bounded by the source, not by max_value_bytes. */
+#define NX_MAX_BYTECODE_BYTES (64u << 20)
+
+/* Creates an execution from a context (caps parsed, limits resolved
+ * against defaults). Fails with NX_E_INVALID_ARGUMENT on a bad token,
+ * writing the reason to err. */
+nx_code_t nx_exec_create(const nx_exec_services_t *services, const nx_context_t *ctx,
+                         const nx_limits_t *defaults, const char *source, size_t source_len,
+                         nx_exec_t **out, char *err, size_t err_size);
+void nx_exec_free(nx_exec_t *e);
+
+/* ---- state overlay ----------------------------------------------------------- */
+
+/* The current value of key: the execution's own write if any (a delete
+ * gives NULL with *deleted set), else the snapshot's. */
+const uint8_t *nx_exec_state_get(const nx_exec_t *e, const char *key, size_t len,
+                                 size_t *value_len, bool *deleted);
+/* True when the execution has written or deleted key. */
+bool nx_exec_wrote(const nx_exec_t *e, const char *key, size_t len);
+/* Records a set (value != NULL) or delete (value == NULL). */
+nx_code_t nx_exec_state_write(nx_exec_t *e, const char *key, size_t len,
+                              const uint8_t *value, size_t value_len);
+/* Every present key as a MessagePack array. Owner of *out: caller, free(). */
+nx_code_t nx_exec_state_keys(const nx_exec_t *e, uint8_t **out, size_t *out_len);
+/* Moves unreported writes into r as mutations, in first-write order. */
+nx_code_t nx_exec_flush_mutations(nx_exec_t *e, nx_result_t *r);
+
+/* ---- extension calls ------------------------------------------------------------- */
+
+/* Adds a deferred call under id (from nx_ids_next). */
+nx_pending_call_t *nx_exec_add_pending(nx_exec_t *e, const char *id, const char *ext, size_t ext_len,
+                                       const char *method, size_t method_len,
+                                       const uint8_t *args, size_t args_len);
+/* Finds and removes a pending call by id; returns false if none. The
+ * removed call is moved to *taken (caller frees with nx_pending_call_clear). */
+bool nx_exec_take_pending(nx_exec_t *e, const char *id, nx_pending_call_t *taken);
+void nx_pending_call_clear(nx_pending_call_t *pc);
+
+/* Marks code as raised by the host during this execution. */
+static inline void nx_exec_raise(nx_exec_t *e, nx_code_t code) { e->raised |= 1u << code; }
+
+#endif
