@@ -109,22 +109,11 @@ nx_code_t nx_pool_acquire(nx_pool_t *pool, uint32_t wait_ms, nx_instance_t **out
     return code;
 }
 
-static uint64_t monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void nx_pool_release(nx_pool_t *pool, nx_instance_t *inst)
 {
-    uint64_t t0 = monotonic_ns();
     nx_instance_restore(inst);
-    uint64_t took = monotonic_ns() - t0;
     pthread_mutex_lock(&pool->lock);
     pool->busy_count--;
-    pool->restore_ns[pool->restores % NX_POOL_RESTORE_SAMPLES] = took > UINT32_MAX ? UINT32_MAX : (uint32_t)took;
-    pool->restores++;
     if (pool->closed) {
         pthread_cond_broadcast(&pool->changed);
         pthread_mutex_unlock(&pool->lock);
@@ -134,15 +123,6 @@ void nx_pool_release(nx_pool_t *pool, nx_instance_t *inst)
     inst->next = pool->idle;
     pool->idle = inst;
     pool->idle_count++;
-    pthread_cond_broadcast(&pool->changed);
-    pthread_mutex_unlock(&pool->lock);
-}
-
-void nx_pool_discard(nx_pool_t *pool, nx_instance_t *inst)
-{
-    nx_instance_free(inst);
-    pthread_mutex_lock(&pool->lock);
-    pool->busy_count--;
     pthread_cond_broadcast(&pool->changed);
     pthread_mutex_unlock(&pool->lock);
 }
@@ -192,15 +172,4 @@ void nx_pool_get_stats(nx_pool_t *pool, nx_pool_stats_t *out)
         bytes += nx_instance_memory_bytes(inst);
     out->memory_bytes = bytes + (uint64_t)(out->busy + out->suspended) * nx_snapshot_size(pool->snapshot);
     pthread_mutex_unlock(&pool->lock);
-}
-
-size_t nx_pool_restore_samples(nx_pool_t *pool, uint32_t *out, size_t max)
-{
-    pthread_mutex_lock(&pool->lock);
-    size_t n = pool->restores < NX_POOL_RESTORE_SAMPLES ? (size_t)pool->restores : NX_POOL_RESTORE_SAMPLES;
-    if (n > max)
-        n = max;
-    memcpy(out, pool->restore_ns, n * sizeof *out);
-    pthread_mutex_unlock(&pool->lock);
-    return n;
 }

@@ -13,9 +13,6 @@
 #include "nexus.h"
 #include "sandbox/instance.h"
 
-/* Recent restore durations, for the benchmark's "restore alone" figure. */
-#define NX_POOL_RESTORE_SAMPLES 1024
-
 typedef struct nx_pool {
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -23,8 +20,7 @@ typedef struct nx_pool {
     nx_instance_t *idle;          /* LIFO stack */
     uint32_t max;                 /* idle + busy + suspended + being created */
     uint32_t idle_count, busy_count, suspended_count, creating;
-    uint64_t created, restores;
-    uint32_t restore_ns[NX_POOL_RESTORE_SAMPLES]; /* ring, newest at restores % N */
+    uint64_t created;
     bool closed;
 } nx_pool_t;
 
@@ -37,7 +33,7 @@ typedef struct nx_pool_stats {
 nx_code_t nx_pool_init(nx_pool_t *pool, const nx_snapshot_t *snapshot, uint32_t max,
                        uint32_t prewarm);
 /* Frees every idle instance; busy and suspended ones are the caller's to
- * release or discard first (see nx_pool_wait_quiet). */
+ * release first (see nx_pool_wait_idle). */
 void nx_pool_destroy(nx_pool_t *pool);
 
 /* Takes an idle instance (or creates one under the limit), waiting up to
@@ -46,8 +42,6 @@ void nx_pool_destroy(nx_pool_t *pool);
 nx_code_t nx_pool_acquire(nx_pool_t *pool, uint32_t wait_ms, nx_instance_t **out);
 /* Restores inst and makes it idle again. */
 void nx_pool_release(nx_pool_t *pool, nx_instance_t *inst);
-/* Frees inst instead of reusing it. */
-void nx_pool_discard(nx_pool_t *pool, nx_instance_t *inst);
 /* Moves a busy instance to suspended and back. */
 void nx_pool_park(nx_pool_t *pool);
 void nx_pool_unpark(nx_pool_t *pool);
@@ -58,8 +52,5 @@ void nx_pool_close(nx_pool_t *pool);
 void nx_pool_wait_idle(nx_pool_t *pool);
 
 void nx_pool_get_stats(nx_pool_t *pool, nx_pool_stats_t *out);
-
-/* Copies up to max recent restore durations (ns) into out; returns the count. */
-size_t nx_pool_restore_samples(nx_pool_t *pool, uint32_t *out, size_t max);
 
 #endif
