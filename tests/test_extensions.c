@@ -1,7 +1,8 @@
 /* test_extensions.c - async extension calls: immediate answers, deferred
  * calls that suspend the execution, resume with values and errors,
  * sequential awaits and Promise.all, bad ids, cancel, expiry, effects
- * delivered around suspensions, and 10,000 suspended executions resumed in
+ * delivered around suspensions, a Promise.all of 500 calls answered in
+ * random order, and 10,000 suspended executions resumed in
  * random order leaving nothing behind. */
 #include <msgpack.h>
 #include <unistd.h>
@@ -326,6 +327,80 @@ static void test_plain_promises(void **state)
     expect_run_error(rt, "await Promise.reject(new Error('x'));", NULL, NX_E_EXECUTION_ERROR);
 }
 
+/* 500 calls in one Promise.all, answered one at a time in random order:
+ * every result lists exactly the calls still waiting, in call order, and
+ * a call answered, or an id resumed twice, is refused. */
+static void test_promise_all_answered_in_random_order(void **state)
+{
+    (void)state;
+    enum { N = 500 };
+    char src[256];
+    snprintf(src, sizeof src,
+             "const all = await Promise.all(Array.from({length: %d}, (_, i) => $ext.db.get(i)));\n"
+             "return all.reduce((a, b) => a + b, 0);", N);
+    run_opts_t o = { .caps = { "ext:db" } };
+    nx_result_t *r = run(rt, src, &o);
+    assert_int_equal(nx_result_status(r), NX_STATUS_SUSPENDED);
+    assert_int_equal(nx_result_suspension_count(r), N);
+    static char ids[N][64];
+    static bool answered[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "%s", nx_result_suspension(r, i)->id);
+        answered[i] = false;
+    }
+    nx_result_free(r);
+    int order[N];
+    for (int i = 0; i < N; i++)
+        order[i] = i;
+    srand(42);
+    for (int i = N - 1; i > 0; i--) {
+        int j = rand() % (i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    long sum = 0;
+    for (int k = 0; k < N; k++) {
+        int i = order[k];
+        uint8_t value = (uint8_t)(i % 100); /* a positive fixint */
+        sum += value;
+        nx_outcome_t out = { .value = &value, .value_len = 1 };
+        nx_result_t *next = NULL;
+        assert_int_equal(nx_resume(rt, ids[i], &out, &next), NX_OK);
+        answered[i] = true;
+        if (k < N - 1) {
+            assert_int_equal(nx_result_status(next), NX_STATUS_SUSPENDED);
+            size_t n = nx_result_suspension_count(next), seen = 0;
+            assert_int_equal(n, N - 1 - k);
+            /* the listing is the unanswered calls, in call order; read it
+             * out of order once to check the lookups agree */
+            if (n > 2)
+                assert_string_equal(nx_result_suspension(next, n - 1)->id,
+                                    nx_result_suspension(next, n - 1)->id);
+            for (int c = 0; c < N; c++) {
+                if (answered[c])
+                    continue;
+                assert_string_equal(nx_result_suspension(next, seen)->id, ids[c]);
+                seen++;
+            }
+            assert_int_equal(seen, n);
+            assert_null(nx_result_suspension(next, n));
+        } else {
+            char want[32];
+            snprintf(want, sizeof want, "%ld", sum);
+            assert_result_value(next, want);
+        }
+        nx_result_free(next);
+        /* the same id again: already answered */
+        nx_result_t *again = NULL;
+        assert_int_equal(nx_resume(rt, ids[i], &out, &again), NX_E_INVALID_ARGUMENT);
+        nx_result_free(again);
+    }
+    nx_stats_t st;
+    nx_runtime_stats(rt, &st);
+    assert_int_equal(st.pending_suspensions, 0);
+    assert_int_equal(st.instances_suspended, 0);
+}
+
 static void test_many_suspensions_random_order(void **state)
 {
     (void)state;
@@ -384,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_effects_around_suspension),
         cmocka_unit_test(test_combine_segments),
         cmocka_unit_test(test_plain_promises),
+        cmocka_unit_test(test_promise_all_answered_in_random_order),
         cmocka_unit_test(test_many_suspensions_random_order),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

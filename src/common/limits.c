@@ -84,3 +84,16 @@ nx_limit_id_t nx_limit_find(const char *name, size_t len)
             return (nx_limit_id_t)i;
     return NX_LIMIT_COUNT;
 }
+
+nx_code_t nx_limits_set(nx_limits_t *limits, const char *name, uint32_t value)
+{
+    if (!limits || !name)
+        return NX_E_INVALID_ARGUMENT;
+    nx_limit_id_t id = nx_limit_find(name, strlen(name));
+    if (id == NX_LIMIT_COUNT)
+        return NX_E_INVALID_ARGUMENT;
+    nx_limit_set(limits, id, value);
+    return NX_OK;
+}
+
+const char *nx_limits_name(size_t i) { return i < NX_LIMIT_COUNT ? g_table[i].name : NULL; }

@@ -85,8 +85,10 @@ nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id, const nx_outcom
                  outcome->value_len, e->limits.max_value_bytes);
         return refuse_and_keep(rt, e, out, err);
     }
-    nx_pending_call_t call;
-    if (!e || !nx_exec_take_pending(e, suspension_id, &call)) {
+    nx_ledger_call_t *call = e ? nx_exec_find_pending(e, suspension_id) : NULL;
+    if (e && !call) /* the table and the execution disagree: keep it waiting */
+        nx_suspensions_park(&rt->suspensions, e, e->expires_at_ms);
+    if (!call) {
         char id[72];
         nx_utf8_clip(suspension_id, strlen(suspension_id), 64, id, sizeof id);
         snprintf(err, sizeof err,
@@ -94,13 +96,15 @@ nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id, const nx_outcom
                  "already resumed)", id);
         return nx_execution_fail(out, NX_E_INVALID_ARGUMENT, err);
     }
-    nx_pending_call_clear(&call);
+    nx_suspensions_answered(&rt->suspensions, call);
+    nx_exec_answer(e, call);
     nx_pool_unpark(&rt->pool);
     if (e->recorder)
         nx_recorder_resume(e->recorder, suspension_id, outcome);
     e->out = nx_result_create(NX_STATUS_SUCCESS);
     if (!e->out) {
         nx_instance_t *inst = e->inst;
+        nx_suspensions_forget(&rt->suspensions, e);
         nx_exec_free(e);
         nx_pool_release(&rt->pool, inst);
         return nx_execution_fail(out, NX_E_INTERNAL_ERROR, "out of memory");
@@ -124,6 +128,7 @@ nx_code_t nx_cancel(nx_runtime_t *rt, const char *suspension_id)
     nx_exec_t *e = nx_suspensions_take(&rt->suspensions, suspension_id);
     if (!e)
         return NX_E_INVALID_ARGUMENT;
+    nx_suspensions_forget(&rt->suspensions, e);
     nx_execution_drop(rt, e);
     return NX_OK;
 }

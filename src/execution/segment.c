@@ -142,18 +142,6 @@ nx_segment_end_t nx_segment_run(nx_exec_t *e, nx_guest_export_t which, const uin
 
 /* ---- settling --------------------------------------------------------------------------- */
 
-static nx_code_t add_suspensions(nx_exec_t *e, nx_result_t *r)
-{
-    for (size_t i = 0; i < e->pending_count; i++) {
-        const nx_pending_call_t *pc = &e->pending[i];
-        nx_code_t code = nx_result_add_suspension(r, pc->id, pc->extension, pc->method,
-                                                  pc->args, pc->args_len);
-        if (code != NX_OK)
-            return code;
-    }
-    return NX_OK;
-}
-
 /* Recording: keeps the segment's result. Replaying: a divergence (a host
  * call or the result differing from the log) makes the result an error. */
 static nx_segment_end_t observe_segment(nx_exec_t *e, nx_result_t *r, nx_segment_end_t end)
@@ -201,8 +189,8 @@ nx_result_t *nx_segment_finish(nx_runtime_t *rt, nx_exec_t *e, nx_segment_end_t 
     bool suspended = end == NX_SEGMENT_SUSPENDED && status == NX_STATUS_SUSPENDED;
     if (suspended) {
         e->suspensions++;
-        if (add_suspensions(e, r) != NX_OK ||
-            nx_suspensions_park(&rt->suspensions, e, expiry_ms(rt, e)) != NX_OK) {
+        nx_exec_list_pending(e, r);
+        if (nx_suspensions_park(&rt->suspensions, e, expiry_ms(rt, e)) != NX_OK) {
             nx_result_set_errorf(r, NX_E_INTERNAL_ERROR, "cannot keep the suspended execution");
             nx_result_clear_effects(r);
             suspended = false;
@@ -217,6 +205,9 @@ nx_result_t *nx_segment_finish(nx_runtime_t *rt, nx_exec_t *e, nx_segment_end_t 
         nx_pool_park(&rt->pool);
         return r;
     }
+    /* an execution can end with calls still pending (a Promise.all whose
+     * first answer threw): their entries go with it */
+    nx_suspensions_forget(&rt->suspensions, e);
     nx_instance_t *inst = e->inst;
     e->inst = NULL;
     nx_exec_free(e);

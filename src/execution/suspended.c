@@ -1,4 +1,4 @@
-/* suspensions.c - the table of suspended executions (suspensions.h). */
+/* suspended.c - the table of suspended executions (suspended.h). */
 #include "execution/suspended.h"
 
 #include <stdlib.h>
@@ -8,8 +8,9 @@
 #define SWEEP_INTERVAL_MS 100
 
 struct nx_suspension_entry {
-    char id[40];
+    const char *id;              /* the call's own id */
     nx_exec_t *exec;
+    nx_ledger_call_t *call;
     UT_hash_handle hh;
 };
 
@@ -29,38 +30,48 @@ void nx_suspensions_destroy(nx_suspensions_t *s)
     pthread_mutex_destroy(&s->lock);
 }
 
-/* Removes every entry of exec (lock held). */
-static void unlink_exec(nx_suspensions_t *s, nx_exec_t *exec)
+/* Removes the entry of one call (lock held). */
+static void unpark_call(nx_suspensions_t *s, nx_ledger_call_t *p)
 {
-    for (size_t i = 0; i < exec->pending_count; i++) {
-        nx_suspension_entry_t *e = NULL;
-        const char *id = exec->pending[i].id;
-        HASH_FIND_STR(s->by_id, id, e);
-        if (e && e->exec == exec) {
-            HASH_DEL(s->by_id, e);
-            free(e);
-        }
+    nx_suspension_entry_t *entry = NULL;
+    HASH_FIND_STR(s->by_id, p->id, entry);
+    if (entry && entry->call == p) {
+        HASH_DEL(s->by_id, entry);
+        free(entry);
     }
-    s->waiting--;
+    p->parked = false;
+}
+
+/* Removes every entry of exec (lock held). */
+static void unpark_all(nx_suspensions_t *s, nx_exec_t *exec)
+{
+    for (nx_ledger_call_t *p = exec->pending_by_id; p; p = p->hh.next)
+        if (p->parked)
+            unpark_call(s, p);
 }
 
 nx_code_t nx_suspensions_park(nx_suspensions_t *s, nx_exec_t *exec, uint64_t expires_at_ms)
 {
-    exec->expires_at_ms = expires_at_ms;
-    exec->collected = false;
     pthread_mutex_lock(&s->lock);
-    for (size_t i = 0; i < exec->pending_count; i++) {
-        nx_suspension_entry_t *e = calloc(1, sizeof *e);
-        if (!e) {
-            s->waiting++;
-            unlink_exec(s, exec);
+    /* only the calls made since the last park can lack an entry */
+    size_t len = nx_ledger_length(exec->ledger);
+    for (; exec->unparked.index < len; nx_ledger_next(&exec->unparked)) {
+        nx_ledger_call_t *p = nx_ledger_get(exec->ledger, &exec->unparked);
+        if (p->parked || !nx_ledger_pending_at(p, exec->segment))
+            continue;
+        nx_suspension_entry_t *entry = malloc(sizeof *entry);
+        if (!entry) {
+            unpark_all(s, exec);
             pthread_mutex_unlock(&s->lock);
             return NX_E_INTERNAL_ERROR;
         }
-        strcpy(e->id, exec->pending[i].id);
-        e->exec = exec;
-        HASH_ADD_STR(s->by_id, id, e);
+        *entry = (nx_suspension_entry_t){ .id = p->id, .exec = exec, .call = p };
+        HASH_ADD_KEYPTR(hh, s->by_id, entry->id, strlen(entry->id), entry);
+        p->parked = true;
     }
+    exec->expires_at_ms = expires_at_ms;
+    exec->collected = false;
+    exec->taken = false;
     s->waiting++;
     pthread_mutex_unlock(&s->lock);
     return NX_OK;
@@ -68,14 +79,31 @@ nx_code_t nx_suspensions_park(nx_suspensions_t *s, nx_exec_t *exec, uint64_t exp
 
 nx_exec_t *nx_suspensions_take(nx_suspensions_t *s, const char *id)
 {
-    nx_suspension_entry_t *e = NULL;
+    nx_suspension_entry_t *entry = NULL;
     pthread_mutex_lock(&s->lock);
-    HASH_FIND_STR(s->by_id, id, e);
-    nx_exec_t *exec = e ? e->exec : NULL;
-    if (exec)
-        unlink_exec(s, exec);
+    HASH_FIND_STR(s->by_id, id, entry);
+    nx_exec_t *exec = entry && !entry->exec->taken ? entry->exec : NULL;
+    if (exec) {
+        exec->taken = true;
+        s->waiting--;
+    }
     pthread_mutex_unlock(&s->lock);
     return exec;
+}
+
+void nx_suspensions_answered(nx_suspensions_t *s, nx_ledger_call_t *call)
+{
+    pthread_mutex_lock(&s->lock);
+    if (call->parked)
+        unpark_call(s, call);
+    pthread_mutex_unlock(&s->lock);
+}
+
+void nx_suspensions_forget(nx_suspensions_t *s, nx_exec_t *exec)
+{
+    pthread_mutex_lock(&s->lock);
+    unpark_all(s, exec);
+    pthread_mutex_unlock(&s->lock);
 }
 
 nx_exec_t *nx_suspensions_sweep(nx_suspensions_t *s, uint64_t now_ms, bool force)
@@ -90,14 +118,16 @@ nx_exec_t *nx_suspensions_sweep(nx_suspensions_t *s, uint64_t now_ms, bool force
     nx_suspension_entry_t *e, *tmp;
     HASH_ITER(hh, s->by_id, e, tmp) {
         nx_exec_t *exec = e->exec;
-        if ((force || exec->expires_at_ms <= now_ms) && !exec->collected) {
+        if (!exec->taken && !exec->collected && (force || exec->expires_at_ms <= now_ms)) {
             exec->collected = true;
             exec->next_expired = expired;
             expired = exec;
         }
     }
-    for (nx_exec_t *exec = expired; exec; exec = exec->next_expired)
-        unlink_exec(s, exec);
+    for (nx_exec_t *exec = expired; exec; exec = exec->next_expired) {
+        unpark_all(s, exec);
+        s->waiting--;
+    }
     pthread_mutex_unlock(&s->lock);
     return expired;
 }

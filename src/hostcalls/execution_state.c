@@ -1,5 +1,5 @@
-/* exec.c - an execution's lifetime, its view of state (the snapshot plus
- * its own writes) and its pending extension calls (exec.h). */
+/* execution_state.c - an execution's lifetime, its view of state (the snapshot plus
+ * its own writes) and its pending extension calls (execution_state.h). */
 #include "hostcalls/execution_state.h"
 
 #include <msgpack.h>
@@ -76,9 +76,8 @@ void nx_exec_free(nx_exec_t *e)
         free(w->value);
         free(w);
     }
-    for (size_t i = 0; i < e->pending_count; i++)
-        nx_pending_call_clear(&e->pending[i]);
-    free(e->pending);
+    HASH_CLEAR(hh, e->pending_by_id);
+    nx_ledger_release(e->ledger);
     nx_caps_free(e->caps);
     nx_recorder_free(e->recorder);
     nx_state_snapshot_release(e->state);
@@ -235,61 +234,48 @@ nx_code_t nx_exec_flush_mutations(nx_exec_t *e, nx_result_t *r)
 
 /* ---- pending extension calls -------------------------------------------------------- */
 
-static char *dup_len(const char *s, size_t len)
+nx_ledger_call_t *nx_exec_add_pending(nx_exec_t *e, const char *id, const char *ext, size_t ext_len,
+                                      const char *method, size_t method_len,
+                                      const uint8_t *args, size_t args_len)
 {
-    char *p = malloc(len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
-    }
-    return p;
-}
-
-nx_pending_call_t *nx_exec_add_pending(nx_exec_t *e, const char *id, const char *ext, size_t ext_len,
-                                       const char *method, size_t method_len,
-                                       const uint8_t *args, size_t args_len)
-{
-    if (e->pending_count == e->pending_cap) {
-        size_t cap = e->pending_cap ? e->pending_cap * 2 : 4;
-        nx_pending_call_t *grown = realloc(e->pending, cap * sizeof *grown);
-        if (!grown)
+    if (!e->ledger) {
+        e->ledger = nx_ledger_new();
+        if (!e->ledger)
             return NULL;
-        e->pending = grown;
-        e->pending_cap = cap;
+        nx_ledger_seek(e->ledger, 0, &e->first_pending);
+        nx_ledger_seek(e->ledger, 0, &e->unparked);
     }
-    nx_pending_call_t *pc = &e->pending[e->pending_count];
-    memset(pc, 0, sizeof *pc);
-    pc->extension = dup_len(ext, ext_len);
-    pc->method = dup_len(method, method_len);
-    pc->args = malloc(args_len ? args_len : 1);
-    if (!pc->extension || !pc->method || !pc->args) {
-        nx_pending_call_clear(pc);
+    nx_ledger_call_t *c = nx_ledger_append(e->ledger, id, ext, ext_len, method, method_len, args, args_len);
+    if (!c)
         return NULL;
-    }
-    memcpy(pc->args, args, args_len);
-    pc->args_len = args_len;
-    snprintf(pc->id, sizeof pc->id, "%s", id);
+    HASH_ADD_STR(e->pending_by_id, id, c);
     e->pending_count++;
-    return pc;
+    return c;
 }
 
-bool nx_exec_take_pending(nx_exec_t *e, const char *id, nx_pending_call_t *taken)
+nx_ledger_call_t *nx_exec_find_pending(nx_exec_t *e, const char *id)
 {
-    for (size_t i = 0; i < e->pending_count; i++) {
-        if (strcmp(e->pending[i].id, id) != 0)
-            continue;
-        *taken = e->pending[i];
-        memmove(&e->pending[i], &e->pending[i + 1], (e->pending_count - i - 1) * sizeof *e->pending);
-        e->pending_count--;
-        return true;
-    }
-    return false;
+    nx_ledger_call_t *c = NULL;
+    HASH_FIND_STR(e->pending_by_id, id, c);
+    return c;
 }
 
-void nx_pending_call_clear(nx_pending_call_t *pc)
+void nx_exec_answer(nx_exec_t *e, nx_ledger_call_t *call)
 {
-    free(pc->extension);
-    free(pc->method);
-    free(pc->args);
-    memset(pc, 0, sizeof *pc);
+    HASH_DEL(e->pending_by_id, call);
+    e->pending_count--;
+    e->segment++;
+    atomic_store_explicit(&call->answered_at, e->segment, memory_order_relaxed);
+}
+
+void nx_exec_list_pending(nx_exec_t *e, nx_result_t *r)
+{
+    if (!e->pending_count)
+        return;
+    /* the first pending call only moves forward: amortised one step */
+    size_t len = nx_ledger_length(e->ledger);
+    while (e->first_pending.index < len &&
+           !nx_ledger_pending_at(nx_ledger_get(e->ledger, &e->first_pending), e->segment))
+        nx_ledger_next(&e->first_pending);
+    nx_result_list_pending(r, e->ledger, e->segment, e->first_pending.index, e->pending_count);
 }

@@ -18,6 +18,7 @@
 
 #include "common/capability.h"
 #include "common/context.h"
+#include "result/call_ledger.h"
 #include "nexus.h"
 #include "sandbox/instance.h"
 
@@ -34,14 +35,6 @@ typedef struct nx_exec_services {
     struct nx_interceptors *interceptors;
     struct nx_ids *ids;
 } nx_exec_services_t;
-
-/* An extension call the handler made and the host has not answered. */
-typedef struct nx_pending_call {
-    char id[40];
-    char *extension, *method;
-    uint8_t *args;
-    size_t args_len;
-} nx_pending_call_t;
 
 typedef struct nx_exec {
     nx_exec_services_t services;
@@ -71,14 +64,23 @@ typedef struct nx_exec {
     uint8_t *parked_reply;            /* a reply too large for the buffer */
     size_t parked_len;
 
-    nx_pending_call_t *pending;       /* deferred extension calls */
-    size_t pending_count, pending_cap;
+    /* deferred extension calls: every one in the ledger, in call order;
+     * the pending ones also by id */
+    nx_call_ledger_t *ledger;
+    nx_ledger_call_t *pending_by_id;
+    size_t pending_count;
+    uint32_t segment;                 /* 0 for the first run, +1 per resume */
+    nx_ledger_cursor_t first_pending; /* no pending call before it */
+    nx_ledger_cursor_t unparked;      /* the suspension table's: no call
+                                         before it lacks an entry */
     uint64_t next_call_seq;
     uint32_t suspensions;
 
     uint32_t raised;                  /* bit (1 << code) per code raised */
     struct nx_recorder *recorder;     /* record or replay, if any */
+    /* the suspension table's, under its lock */
     uint64_t expires_at_ms;           /* while suspended */
+    bool taken;                       /* being resumed: its other ids wait */
     struct nx_exec *next_expired;     /* sweep list link */
     bool collected;                   /* already on a sweep list */
 } nx_exec_t;
@@ -113,14 +115,17 @@ nx_code_t nx_exec_flush_mutations(nx_exec_t *e, nx_result_t *r);
 
 /* ---- extension calls ------------------------------------------------------------- */
 
-/* Adds a deferred call under id (from nx_ids_next). */
-nx_pending_call_t *nx_exec_add_pending(nx_exec_t *e, const char *id, const char *ext, size_t ext_len,
-                                       const char *method, size_t method_len,
-                                       const uint8_t *args, size_t args_len);
-/* Finds and removes a pending call by id; returns false if none. The
- * removed call is moved to *taken (caller frees with nx_pending_call_clear). */
-bool nx_exec_take_pending(nx_exec_t *e, const char *id, nx_pending_call_t *taken);
-void nx_pending_call_clear(nx_pending_call_t *pc);
+/* Adds a deferred call under id (from nx_ids_next); NULL when out of
+ * memory. */
+nx_ledger_call_t *nx_exec_add_pending(nx_exec_t *e, const char *id, const char *ext, size_t ext_len,
+                                      const char *method, size_t method_len,
+                                      const uint8_t *args, size_t args_len);
+/* The pending call id, or NULL. */
+nx_ledger_call_t *nx_exec_find_pending(nx_exec_t *e, const char *id);
+/* Answers call: it stops being pending and a new segment begins. */
+void nx_exec_answer(nx_exec_t *e, nx_ledger_call_t *call);
+/* Lists the calls still pending in r, as of the current segment. */
+void nx_exec_list_pending(nx_exec_t *e, nx_result_t *r);
 
 /* Marks code as raised by the host during this execution. */
 static inline void nx_exec_raise(nx_exec_t *e, nx_code_t code) { e->raised |= 1u << code; }

@@ -12,6 +12,7 @@
 #include <uthash.h>
 
 #include "common/utf8.h"
+#include "result/call_ledger.h"
 
 #define INLINE_ARENA 2048
 #define CHUNK_MIN 4096
@@ -42,7 +43,16 @@ struct nx_result {
     DEFINE_LIST(nx_event_t, events);
     DEFINE_LIST(nx_view_command_t, views);
     DEFINE_LIST(nx_log_t, logs);
-    DEFINE_LIST(nx_suspension_t, suspensions);
+    /* pending calls: read from an execution's ledger as of one segment */
+    nx_call_ledger_t *ledger;  /* a reference, or NULL */
+    uint32_t as_of;            /* the segment whose result this is */
+    size_t ledger_len;         /* calls in the ledger when it was made */
+    size_t first;              /* index of the first call pending then */
+    size_t pending_count;
+    bool own_ledger;           /* made for this result (nx_result_add_suspension) */
+    nx_ledger_cursor_t cursor; /* where the last lookup ended */
+    size_t cursor_i;           /* which pending call it is at */
+    bool cursor_set;
     key_slot_t *keys;          /* NULL until the first keyed write */
     bool keys_indexed;
     bool has_error;
@@ -231,20 +241,52 @@ nx_code_t nx_result_add_log(nx_result_t *r, nx_log_level_t level, const char *me
     return NX_OK;
 }
 
+void nx_result_list_pending(nx_result_t *r, nx_call_ledger_t *ledger, uint32_t as_of,
+                            size_t first, size_t count)
+{
+    nx_result_clear_suspensions(r);
+    if (!ledger || !count)
+        return;
+    r->ledger = nx_ledger_retain(ledger);
+    r->as_of = as_of;
+    r->ledger_len = nx_ledger_length(ledger);
+    r->first = first;
+    r->pending_count = count;
+}
+
+void nx_result_copy_pending(nx_result_t *r, const nx_result_t *from)
+{
+    if (from->own_ledger) {
+        /* a listing built by hand: copy it call by call */
+        nx_result_clear_suspensions(r);
+        for (size_t i = 0; i < nx_result_suspension_count(from); i++) {
+            const nx_suspension_t *s = nx_result_suspension(from, i);
+            nx_result_add_suspension(r, s->id, s->extension, s->method, s->args, s->args_len);
+        }
+        return;
+    }
+    nx_result_list_pending(r, from->ledger, from->as_of, from->first, from->pending_count);
+}
+
 nx_code_t nx_result_add_suspension(nx_result_t *r, const char *id, const char *extension,
                                    const char *method, const uint8_t *args, size_t args_len)
 {
-    nx_suspension_t *s;
-    LIST_PUSH(r, r->suspensions, s);
-    bool ok = true;
-    s->id = arena_string(r, id, strlen(id), &ok);
-    s->extension = arena_string(r, extension, strlen(extension), &ok);
-    s->method = arena_string(r, method, strlen(method), &ok);
-    s->args = arena_bytes(r, args, args_len, &ok);
-    s->args_len = s->args ? args_len : 0;
-    if (!ok)
+    if (r->ledger && !r->own_ledger)
+        nx_result_clear_suspensions(r);
+    if (!r->ledger) {
+        r->ledger = nx_ledger_new();
+        if (!r->ledger)
+            return NX_E_INTERNAL_ERROR;
+        r->own_ledger = true;
+        r->as_of = 0;
+        r->first = 0;
+    }
+    if (!nx_ledger_append(r->ledger, id, extension, strlen(extension), method, strlen(method), args,
+                          args_len))
         return NX_E_INTERNAL_ERROR;
-    r->suspensions.count++;
+    r->ledger_len = nx_ledger_length(r->ledger);
+    r->pending_count++;
+    r->cursor_set = false;
     return NX_OK;
 }
 
@@ -315,7 +357,15 @@ void nx_result_clear_effects(nx_result_t *r)
     drop_key_index(r);
 }
 
-void nx_result_clear_suspensions(nx_result_t *r) { r->suspensions.count = 0; }
+void nx_result_clear_suspensions(nx_result_t *r)
+{
+    nx_ledger_release(r->ledger);
+    r->ledger = NULL;
+    r->own_ledger = false;
+    r->pending_count = 0;
+    r->ledger_len = 0;
+    r->cursor_set = false;
+}
 
 static bool index_key(nx_result_t *r, size_t i)
 {
@@ -358,11 +408,11 @@ void nx_result_free(nx_result_t *r)
     if (!r)
         return;
     drop_key_index(r);
+    nx_result_clear_suspensions(r);
     free(r->mutations.items);
     free(r->events.items);
     free(r->views.items);
     free(r->logs.items);
-    free(r->suspensions.items);
     for (chunk_t *c = r->chunks, *next; c; c = next) {
         next = c->next;
         free(c);
@@ -392,7 +442,40 @@ DEFINE_ACCESSORS(nx_mutation_t, mutation, mutations)
 DEFINE_ACCESSORS(nx_event_t, event, events)
 DEFINE_ACCESSORS(nx_view_command_t, view_command, views)
 DEFINE_ACCESSORS(nx_log_t, log, logs)
-DEFINE_ACCESSORS(nx_suspension_t, suspension, suspensions)
+size_t nx_result_suspension_count(const nx_result_t *r) { return r->pending_count; }
+
+/* Moves the cursor to the next call pending as of the result's segment,
+ * starting where it is. */
+static void skip_answered(nx_result_t *r)
+{
+    while (r->cursor.index < r->ledger_len &&
+           !nx_ledger_pending_at(nx_ledger_get(r->ledger, &r->cursor), r->as_of))
+        nx_ledger_next(&r->cursor);
+}
+
+/* The i-th call pending as of the result's segment. Walking forward from
+ * the last lookup makes listing them in order cost one step each. The
+ * cursor is a cache: results are used from one thread at a time. */
+const nx_suspension_t *nx_result_suspension(const nx_result_t *cr, size_t i)
+{
+    nx_result_t *r = (nx_result_t *)cr;
+    if (i >= r->pending_count)
+        return NULL;
+    if (!r->cursor_set || i < r->cursor_i) {
+        nx_ledger_seek(r->ledger, r->first, &r->cursor);
+        r->cursor_i = 0;
+        r->cursor_set = true;
+        skip_answered(r);
+    }
+    while (r->cursor_i < i) {
+        nx_ledger_next(&r->cursor);
+        skip_answered(r);
+        r->cursor_i++;
+    }
+    if (r->cursor.index >= r->ledger_len)
+        return NULL; /* cannot happen: the count and the ledger agree */
+    return &nx_ledger_get(r->ledger, &r->cursor)->view;
+}
 
 const nx_error_info_t *nx_result_error(const nx_result_t *r)
 {

@@ -26,6 +26,14 @@ nx_code_t nx_result_add_log(nx_result_t *r, nx_log_level_t level, const char *me
                             size_t len, double timestamp_ms);
 nx_code_t nx_result_add_suspension(nx_result_t *r, const char *id, const char *extension,
                                    const char *method, const uint8_t *args, size_t args_len);
+/* Lists the count calls of an execution's ledger still pending as of
+ * segment as_of, the first of them at index first (the result keeps a
+ * reference to the ledger; nothing is copied). */
+struct nx_call_ledger;
+void nx_result_list_pending(nx_result_t *r, struct nx_call_ledger *ledger, uint32_t as_of,
+                            size_t first, size_t count);
+/* Gives r the same pending calls as from. */
+void nx_result_copy_pending(nx_result_t *r, const nx_result_t *from);
 /* Makes r an error result. Strings may be NULL; they are copied. */
 nx_code_t nx_result_set_error(nx_result_t *r, nx_code_t code, const char *message,
                               const char *stack, uint32_t line, uint32_t column,

@@ -55,10 +55,8 @@ static nx_code_t take_outcome(nx_result_t *whole, const nx_result_t *later)
     if (code == NX_OK && e)
         code = nx_result_set_error(whole, e->code, e->message, e->stack, e->line, e->column,
                                    e->source_line);
-    for (size_t i = 0; i < nx_result_suspension_count(later) && code == NX_OK; i++) {
-        const nx_suspension_t *s = nx_result_suspension(later, i);
-        code = nx_result_add_suspension(whole, s->id, s->extension, s->method, s->args, s->args_len);
-    }
+    if (code == NX_OK)
+        nx_result_copy_pending(whole, later);
     return code;
 }
 
