@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "json_text.h"
 
 static double now_us(void)
 {
@@ -32,8 +33,10 @@ static int measure(nx_runtime_t *rt, const nx_handler_t *h, const nx_context_t *
 {
     size_t n = o->iterations;
     double *lat = malloc(n * sizeof *lat);
-    if (!lat)
+    if (!lat) {
+        fprintf(stderr, "nexus: cannot keep %zu latencies in memory\n", n);
         return CLI_HANDLER_ERROR;
+    }
     size_t failures = 0;
     double start = now_us();
     for (size_t i = 0; i < n; i++) {
@@ -51,9 +54,11 @@ static int measure(nx_runtime_t *rt, const nx_handler_t *h, const nx_context_t *
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += lat[i];
-    printf("{\"file\":\"%s\",\"iterations\":%zu,\"failures\":%zu,\"p50Us\":%.2f,\"p90Us\":%.2f,"
+    printf("{\"file\":");
+    cli_print_json_string(stdout, o->file);
+    printf(",\"iterations\":%zu,\"failures\":%zu,\"p50Us\":%.2f,\"p90Us\":%.2f,"
            "\"p99Us\":%.2f,\"minUs\":%.2f,\"maxUs\":%.2f,\"meanUs\":%.2f,\"execPerSec\":%.0f}\n",
-           o->file, n, failures, percentile(lat, n, 0.50), percentile(lat, n, 0.90),
+           n, failures, percentile(lat, n, 0.50), percentile(lat, n, 0.90),
            percentile(lat, n, 0.99), lat[0], lat[n - 1], sum / (double)n, (double)n / (total / 1e6));
     free(lat);
     return failures ? CLI_HANDLER_ERROR : CLI_OK;

@@ -17,16 +17,41 @@ static int usage_error(const char *fmt, const char *arg)
     return CLI_USAGE;
 }
 
-static int parse_u32(const char *flag, const char *s, uint32_t min, uint32_t *out)
+/* A whole number in min..max written as decimal digits only: no sign, no
+ * spaces, no other base. */
+static int parse_u32(const char *flag, const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
-    char *end;
+    bool digits = *s != '\0' && strspn(s, "0123456789") == strlen(s);
     errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || !*s || s[0] == '-' || v < min || v > UINT32_MAX) {
-        fprintf(stderr, "nexus: %s needs a whole number of at least %u\nTry 'nexus --help'.\n", flag, min);
+    unsigned long long v = digits ? strtoull(s, NULL, 10) : 0;
+    if (!digits || errno || v < min || v > max) {
+        fprintf(stderr, "nexus: %s needs a whole number from %u to %u\nTry 'nexus --help'.\n", flag,
+                min, max);
         return CLI_USAGE;
     }
     *out = (uint32_t)v;
+    return CLI_OK;
+}
+
+/* --limit NAME=N: any limit of nx_limits_t by its name. */
+static int add_limit(cli_options_t *o, const char *spec)
+{
+    const char *eq = strchr(spec, '=');
+    char name[64];
+    if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof name)
+        return usage_error("--limit needs NAME=N, got \"%s\"", spec);
+    memcpy(name, spec, (size_t)(eq - spec));
+    name[eq - spec] = '\0';
+    uint32_t value;
+    if (parse_u32("--limit", eq + 1, 1, UINT32_MAX, &value) != CLI_OK)
+        return CLI_USAGE;
+    if (nx_limits_set(&o->limits, name, value) != NX_OK) {
+        fprintf(stderr, "nexus: --limit: no limit named \"%s\"; the limits are:", name);
+        for (size_t i = 0; nx_limits_name(i); i++)
+            fprintf(stderr, " %s", nx_limits_name(i));
+        fprintf(stderr, "\n");
+        return CLI_USAGE;
+    }
     return CLI_OK;
 }
 
@@ -72,11 +97,14 @@ static int parse_flag(cli_command_t cmd, cli_options_t *o, const char *flag, con
     else if (!strcmp(flag, "--args")) o->args_json = val;
     else if (!strcmp(flag, "--scope")) o->scope_json = val;
     else if (!strcmp(flag, "--cap")) return add_cap(o, val);
-    else if (!strcmp(flag, "--timeout-ms")) return parse_u32(flag, val, 1, &o->timeout_ms);
-    else if (!strcmp(flag, "--memory-mb")) return parse_u32(flag, val, 4, &o->memory_mb);
+    else if (!strcmp(flag, "--timeout-ms")) return parse_u32(flag, val, 1, UINT32_MAX, &o->limits.timeout_ms);
+    else if (!strcmp(flag, "--deadline-ms")) return parse_u32(flag, val, 1, UINT32_MAX, &o->limits.deadline_ms);
+    else if (!strcmp(flag, "--memory-mb")) return parse_u32(flag, val, 4, 4096, &o->limits.memory_mb);
+    else if (!strcmp(flag, "--limit")) return add_limit(o, val);
     else if (!strcmp(flag, "--ext")) return add_answer(o, val);
     else if (!strcmp(flag, "--record") && cmd == CLI_RUN) o->record_path = val;
-    else if (!strcmp(flag, "--iterations") && cmd == CLI_BENCH) return parse_u32(flag, val, 1, &o->iterations);
+    else if (!strcmp(flag, "--iterations") && cmd == CLI_BENCH)
+        return parse_u32(flag, val, 1, CLI_MAX_ITERATIONS, &o->iterations);
     else return usage_error("unknown option %s", flag);
     return CLI_OK;
 }
@@ -196,9 +224,8 @@ int cli_build_context(const cli_options_t *o, nx_context_t **out)
     for (size_t i = 0; rc == CLI_OK && i < o->cap_count; i++)
         if (nx_context_add_capability(ctx, o->caps[i]) != NX_OK)
             rc = usage_error("%s", "out of memory");
-    nx_limits_t limits = { .timeout_ms = o->timeout_ms, .memory_mb = o->memory_mb };
     if (rc == CLI_OK)
-        nx_context_set_limits(ctx, &limits);
+        nx_context_set_limits(ctx, &o->limits);
     nx_context_set_handler_name(ctx, o->file);
     if (rc != CLI_OK) {
         nx_context_free(ctx);

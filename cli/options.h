@@ -9,6 +9,9 @@
 
 #include "nexus.h"
 
+/* nexus bench keeps every latency: bounded so the memory is (80 MB). */
+#define CLI_MAX_ITERATIONS 10000000u
+
 /* Exit codes. */
 #define CLI_OK 0
 #define CLI_HANDLER_ERROR 1
@@ -25,7 +28,7 @@ typedef struct cli_options {
     const char *state_json, *args_json, *scope_json;
     const char **caps;
     size_t cap_count;
-    uint32_t timeout_ms, memory_mb;
+    nx_limits_t limits;         /* zero fields: the runtime's defaults */
     cli_answer_t *answers;
     size_t answer_count;
     bool stop_at_suspend;

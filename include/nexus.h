@@ -157,6 +157,16 @@ typedef struct nx_limits {
     uint32_t reserved[5];       /* zero; for limits added later */
 } nx_limits_t;
 
+/* Sets the limit named name (a field name of nx_limits_t, such as
+ * "max_logs" or "deadline_ms") to value, for hosts that take limits by
+ * name (a command line, a configuration file). NX_E_INVALID_ARGUMENT for a
+ * name this version does not know. Ranges are checked when the limits are
+ * used. */
+NX_API nx_code_t nx_limits_set(nx_limits_t *limits, const char *name, uint32_t value);
+/* The name of the i-th limit (0-based), or NULL past the last one. Owner:
+ * static storage. */
+NX_API const char *nx_limits_name(size_t i);
+
 typedef struct nx_config {
     nx_limits_t limits;          /* defaults for every execution */
     uint32_t max_instances;      /* sandboxes alive at once, running or
