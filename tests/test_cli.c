@@ -5,90 +5,7 @@
  *
  * NEXUS_CLI_WRAPPER (e.g. "valgrind --error-exitcode=99 -q") runs every
  * command under a wrapper; time bounds then stretch by NEXUS_CLI_SLOWDOWN. */
-#include <jansson.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-#include "helpers.h"
-
-extern char **environ;
-
-#define MAX_ARGS 48
-
-typedef struct cli_run {
-    char out[1 << 16];
-    int exit_code;
-    double ms;
-} cli_run_t;
-
-static double slowdown = 1;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* Runs nexus with args (NULL-terminated), capturing stdout. */
-static void nexus(cli_run_t *r, const char *const *args)
-{
-    const char *argv[MAX_ARGS + 8];
-    int n = 0;
-    char wrapper[256] = "";
-    const char *w = getenv("NEXUS_CLI_WRAPPER");
-    if (w && *w) {
-        snprintf(wrapper, sizeof wrapper, "%s", w);
-        for (char *tok = strtok(wrapper, " "); tok && n < 8; tok = strtok(NULL, " "))
-            argv[n++] = tok;
-    }
-    argv[n++] = NEXUS_BIN;
-    for (int i = 0; args[i] && n < MAX_ARGS; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    pid_t pid;
-    double t0 = now_ms();
-    assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ), 0);
-    close(fds[1]);
-    size_t len = 0;
-    ssize_t got;
-    while ((got = read(fds[0], r->out + len, sizeof r->out - 1 - len)) > 0)
-        len += (size_t)got;
-    r->out[len] = '\0';
-    close(fds[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    r->ms = now_ms() - t0;
-    posix_spawn_file_actions_destroy(&fa);
-    if (!WIFEXITED(status))
-        fail_msg("nexus died with signal %d", WTERMSIG(status));
-    r->exit_code = WEXITSTATUS(status);
-    if (r->exit_code == 99)
-        fail_msg("the wrapper reported errors (valgrind)");
-}
-
-static json_t *parse(const cli_run_t *r)
-{
-    json_error_t err;
-    json_t *doc = json_loads(r->out, 0, &err);
-    if (!doc)
-        fail_msg("not one JSON object: %s\n%s", err.text, r->out);
-    return doc;
-}
-
-static const char *error_code(json_t *doc)
-{
-    return json_string_value(json_object_get(json_object_get(doc, "error"), "code"));
-}
+#include "cli_runner.h"
 
 static char g_counter[512];
 
@@ -100,22 +17,6 @@ static int setup(void **state)
     if (s)
         slowdown = atof(s);
     return 0;
-}
-
-static char g_temps[64][64];
-static int g_temp_count;
-
-/* A handler file for one test (removed at the end of the run). */
-static char *write_temp(const char *source)
-{
-    assert_true(g_temp_count < 64);
-    char *path = g_temps[g_temp_count++];
-    snprintf(path, 64, "/tmp/nexus-cli-XXXXXX.js");
-    int fd = mkstemps(path, 3);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, source, strlen(source)), (ssize_t)strlen(source));
-    close(fd);
-    return path;
 }
 
 static void test_counter_example(void **state)
@@ -408,8 +309,7 @@ static void test_help(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    for (int i = 0; i < g_temp_count; i++)
-        unlink(g_temps[i]);
+    remove_temps();
     return 0;
 }
 

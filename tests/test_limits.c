@@ -14,6 +14,8 @@ static int setup(void **state)
 {
     (void)state;
     rt = make_runtime();
+    static const char *const db[] = { "get" };
+    assert_int_equal(nx_runtime_register_extension(rt, "db", db, 1, NULL, NULL, NULL), NX_OK);
     return 0;
 }
 
@@ -143,6 +145,80 @@ static void test_long_builtins_time_out(void **state)
     expect_stopped("JSON.stringify({ get x() { for (;;); } })", l, NX_E_TIMEOUT, 2000);
     expect_stopped("const s = 'x'.repeat(1 << 20); for (;;) s.split('').reverse().join('');", l,
                    NX_E_TIMEOUT, 2000);
+}
+
+/* ---- limits over the whole execution --------------------------------------------------- */
+
+/* Answers r's first pending call with 1 and returns the next result. */
+static nx_result_t *answer_first(nx_result_t *r)
+{
+    uint8_t one = 1;
+    nx_outcome_t o = { .value = &one, .value_len = 1 };
+    nx_result_t *next = NULL;
+    assert_int_equal(nx_resume(rt, nx_result_suspension(r, 0)->id, &o, &next), NX_OK);
+    nx_result_free(r);
+    return next;
+}
+
+/* timeout_ms is the guest's running time over every segment: six segments
+ * of at least 60 ms each cannot fit in 200 ms, although each would. */
+static void test_timeout_bounds_the_whole_execution(void **state)
+{
+    (void)state;
+    const char *src = "for (let i = 0; i < 6; i++) {\n"
+                      "  const t = Date.now(); while (Date.now() - t < 60) {}\n"
+                      "  await $ext.db.get(i);\n"
+                      "}\nreturn 'done';";
+    run_opts_t o = { .caps = { "ext:db" }, .limits = { .timeout_ms = 200, .memory_mb = 1024 } };
+    nx_result_t *r = run(rt, src, &o);
+    int segments = 1;
+    while (nx_result_status(r) == NX_STATUS_SUSPENDED) {
+        r = answer_first(r);
+        segments++;
+    }
+    assert_result_error(r, NX_E_TIMEOUT);
+    /* it ran out in the fourth segment at the latest (4 x 60 > 200) */
+    assert_true(segments <= 4);
+    nx_result_free(r);
+    /* with time for all six (6 x 60 < 1000 plus the engine's own) it ends */
+    run_opts_t roomy = { .caps = { "ext:db" }, .limits = { .timeout_ms = 20000 } };
+    r = run(rt, src, &roomy);
+    while (nx_result_status(r) == NX_STATUS_SUSPENDED)
+        r = answer_first(r);
+    assert_result_value(r, "\"done\"");
+    nx_result_free(r);
+}
+
+/* deadline_ms is the wall clock from the first execute, waits included:
+ * an answer that comes after it ends the execution with TIMEOUT. The
+ * execution's instance is freed at the first call after the deadline (the
+ * sweep), and its id kept only to say why; whether that call is the answer
+ * itself or another one, the answer gets TIMEOUT. */
+static void test_deadline_bounds_the_wait(void **state)
+{
+    (void)state;
+    run_opts_t o = { .caps = { "ext:db" }, .limits = { .deadline_ms = 150 } };
+    for (int swept = 0; swept < 2; swept++) {
+        nx_result_t *r = run(rt, "const v = await $ext.db.get(1); return v;", &o);
+        assert_int_equal(nx_result_status(r), NX_STATUS_SUSPENDED);
+        usleep(300 * 1000);
+        if (swept) {
+            /* any call sweeps what expired: here the execution's instance is
+             * freed and its id kept only to say what happened */
+            nx_result_t *other = run(rt, "return 1", NULL);
+            nx_result_free(other);
+            nx_stats_t st;
+            nx_runtime_stats(rt, &st);
+            assert_int_equal(st.instances_suspended, 0);
+        }
+        nx_result_t *next = answer_first(r);
+        assert_result_error(next, NX_E_TIMEOUT);
+        assert_non_null(strstr(nx_result_error(next)->message, "150 ms overall deadline"));
+        nx_result_free(next);
+    }
+    /* the deadline also bounds a segment's running time */
+    run_opts_t tight = { .limits = { .deadline_ms = 100, .timeout_ms = 60000 } };
+    expect_stopped("while (true) {}", tight.limits, NX_E_TIMEOUT, 2000);
 }
 
 /* ---- memory and stack ----------------------------------------------------------------------- */
@@ -309,6 +385,8 @@ int main(void)
         cmocka_unit_test(test_compile_under_the_context_limits),
         cmocka_unit_test(test_catastrophic_regex_times_out),
         cmocka_unit_test(test_long_builtins_time_out),
+        cmocka_unit_test(test_timeout_bounds_the_whole_execution),
+        cmocka_unit_test(test_deadline_bounds_the_wait),
         cmocka_unit_test(test_memory_limit),
         cmocka_unit_test(test_memory_limit_per_execution),
         cmocka_unit_test(test_stack_overflow),

@@ -60,12 +60,26 @@ static nx_code_t check_outcome(const nx_outcome_t *o, char *err, size_t err_size
 static nx_code_t refuse_and_keep(nx_runtime_t *rt, nx_exec_t *e, nx_result_t **out,
                                  const char *why)
 {
-    nx_code_t code = nx_suspensions_park(&rt->suspensions, e, e->expires_at_ms);
+    nx_code_t code = nx_suspensions_park(&rt->suspensions, e, e->expires_at_ms, e->deadline_at_ms);
     if (code != NX_OK) {
         nx_execution_drop(rt, e);
         return nx_execution_fail(out, code, "out of memory");
     }
     return nx_execution_fail(out, NX_E_RESOURCE_LIMIT, why);
+}
+
+/* The answer to a call whose execution passed its overall deadline while
+ * it waited: that execution ended with TIMEOUT, and this is its result. */
+static nx_code_t deadline_result(nx_runtime_t *rt, uint32_t deadline_ms, uint64_t started,
+                                 nx_result_t **out)
+{
+    *out = nx_result_error_new(NX_E_TIMEOUT, "the execution passed its %u ms overall deadline "
+                               "while it waited for extension answers", deadline_ms);
+    if (!*out)
+        return NX_E_INTERNAL_ERROR;
+    nx_result_metrics_mut(*out)->duration_us = nx_clock_us() - started;
+    nx_metrics_record(&rt->metrics, *out);
+    return NX_OK;
 }
 
 nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id, const nx_outcome_t *outcome,
@@ -79,7 +93,10 @@ nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id, const nx_outcom
     code = check_outcome(outcome, err, sizeof err);
     if (code != NX_OK)
         return nx_execution_fail(out, code, err);
-    nx_exec_t *e = nx_suspensions_take(&rt->suspensions, suspension_id);
+    uint32_t deadline_passed;
+    nx_exec_t *e = nx_suspensions_take(&rt->suspensions, suspension_id, &deadline_passed);
+    if (deadline_passed)
+        return deadline_result(rt, deadline_passed, started, out);
     if (e && !outcome->is_error && outcome->value_len > e->limits.max_value_bytes) {
         snprintf(err, sizeof err, "the outcome is %zu bytes, over the execution's %u-byte value limit",
                  outcome->value_len, e->limits.max_value_bytes);
@@ -87,7 +104,7 @@ nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id, const nx_outcom
     }
     nx_ledger_call_t *call = e ? nx_exec_find_pending(e, suspension_id) : NULL;
     if (e && !call) /* the table and the execution disagree: keep it waiting */
-        nx_suspensions_park(&rt->suspensions, e, e->expires_at_ms);
+        nx_suspensions_park(&rt->suspensions, e, e->expires_at_ms, e->deadline_at_ms);
     if (!call) {
         char id[72];
         nx_utf8_clip(suspension_id, strlen(suspension_id), 64, id, sizeof id);
@@ -125,9 +142,10 @@ nx_code_t nx_cancel(nx_runtime_t *rt, const char *suspension_id)
 {
     if (!rt || !suspension_id)
         return NX_E_INVALID_ARGUMENT;
-    nx_exec_t *e = nx_suspensions_take(&rt->suspensions, suspension_id);
+    uint32_t deadline_passed;
+    nx_exec_t *e = nx_suspensions_take(&rt->suspensions, suspension_id, &deadline_passed);
     if (!e)
-        return NX_E_INVALID_ARGUMENT;
+        return deadline_passed ? NX_OK : NX_E_INVALID_ARGUMENT;
     nx_suspensions_forget(&rt->suspensions, e);
     nx_execution_drop(rt, e);
     return NX_OK;

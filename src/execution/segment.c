@@ -157,13 +157,10 @@ static nx_segment_end_t observe_segment(nx_exec_t *e, nx_result_t *r, nx_segment
     return NX_SEGMENT_DONE;
 }
 
-/* When a suspended execution stops waiting: its TTL, or its overall
- * deadline if that comes first (monotonic milliseconds). */
-static uint64_t expiry_ms(const nx_runtime_t *rt, const nx_exec_t *e)
+/* When a suspended execution's overall deadline passes (monotonic ms). */
+static uint64_t deadline_ms(const nx_exec_t *e)
 {
-    uint64_t ttl = nx_clock_ms() + rt->config.suspension_ttl_ms;
-    uint64_t deadline = e->started_ns / 1000000u + e->limits.deadline_ms;
-    return ttl < deadline ? ttl : deadline;
+    return e->started_ns / 1000000u + e->limits.deadline_ms;
 }
 
 nx_result_t *nx_segment_finish(nx_runtime_t *rt, nx_exec_t *e, nx_segment_end_t end,
@@ -190,7 +187,8 @@ nx_result_t *nx_segment_finish(nx_runtime_t *rt, nx_exec_t *e, nx_segment_end_t 
     if (suspended) {
         e->suspensions++;
         nx_exec_list_pending(e, r);
-        if (nx_suspensions_park(&rt->suspensions, e, expiry_ms(rt, e)) != NX_OK) {
+        if (nx_suspensions_park(&rt->suspensions, e, nx_clock_ms() + rt->config.suspension_ttl_ms,
+                                deadline_ms(e)) != NX_OK) {
             nx_result_set_errorf(r, NX_E_INTERNAL_ERROR, "cannot keep the suspended execution");
             nx_result_clear_effects(r);
             suspended = false;

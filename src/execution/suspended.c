@@ -8,9 +8,14 @@
 #define SWEEP_INTERVAL_MS 100
 
 struct nx_suspension_entry {
-    const char *id;              /* the call's own id */
-    nx_exec_t *exec;
+    char id[NX_ID_BYTES];
+    nx_exec_t *exec;             /* NULL: a tombstone */
     nx_ledger_call_t *call;
+    /* a tombstone stands for a call whose execution passed its overall
+     * deadline while it waited: resuming it says so (TIMEOUT) rather than
+     * "unknown id", until the suspension's TTL would have ended anyway */
+    uint64_t tomb_until_ms;
+    uint32_t deadline_ms;
     UT_hash_handle hh;
 };
 
@@ -35,7 +40,7 @@ static void unpark_call(nx_suspensions_t *s, nx_ledger_call_t *p)
 {
     nx_suspension_entry_t *entry = NULL;
     HASH_FIND_STR(s->by_id, p->id, entry);
-    if (entry && entry->call == p) {
+    if (entry && entry->exec && entry->call == p) {
         HASH_DEL(s->by_id, entry);
         free(entry);
     }
@@ -50,7 +55,8 @@ static void unpark_all(nx_suspensions_t *s, nx_exec_t *exec)
             unpark_call(s, p);
 }
 
-nx_code_t nx_suspensions_park(nx_suspensions_t *s, nx_exec_t *exec, uint64_t expires_at_ms)
+nx_code_t nx_suspensions_park(nx_suspensions_t *s, nx_exec_t *exec, uint64_t expires_at_ms,
+                              uint64_t deadline_at_ms)
 {
     pthread_mutex_lock(&s->lock);
     /* only the calls made since the last park can lack an entry */
@@ -65,11 +71,13 @@ nx_code_t nx_suspensions_park(nx_suspensions_t *s, nx_exec_t *exec, uint64_t exp
             pthread_mutex_unlock(&s->lock);
             return NX_E_INTERNAL_ERROR;
         }
-        *entry = (nx_suspension_entry_t){ .id = p->id, .exec = exec, .call = p };
-        HASH_ADD_KEYPTR(hh, s->by_id, entry->id, strlen(entry->id), entry);
+        *entry = (nx_suspension_entry_t){ .exec = exec, .call = p };
+        strcpy(entry->id, p->id);
+        HASH_ADD_STR(s->by_id, id, entry);
         p->parked = true;
     }
     exec->expires_at_ms = expires_at_ms;
+    exec->deadline_at_ms = deadline_at_ms;
     exec->collected = false;
     exec->taken = false;
     s->waiting++;
@@ -77,11 +85,18 @@ nx_code_t nx_suspensions_park(nx_suspensions_t *s, nx_exec_t *exec, uint64_t exp
     return NX_OK;
 }
 
-nx_exec_t *nx_suspensions_take(nx_suspensions_t *s, const char *id)
+nx_exec_t *nx_suspensions_take(nx_suspensions_t *s, const char *id, uint32_t *deadline_passed_ms)
 {
     nx_suspension_entry_t *entry = NULL;
+    *deadline_passed_ms = 0;
     pthread_mutex_lock(&s->lock);
     HASH_FIND_STR(s->by_id, id, entry);
+    if (entry && !entry->exec) {
+        *deadline_passed_ms = entry->deadline_ms;
+        HASH_DEL(s->by_id, entry);
+        free(entry);
+        entry = NULL;
+    }
     nx_exec_t *exec = entry && !entry->exec->taken ? entry->exec : NULL;
     if (exec) {
         exec->taken = true;
@@ -106,6 +121,22 @@ void nx_suspensions_forget(nx_suspensions_t *s, nx_exec_t *exec)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Turns the entries of exec into tombstones until its TTL (lock held). */
+static void entomb_all(nx_suspensions_t *s, nx_exec_t *exec)
+{
+    for (nx_ledger_call_t *p = exec->pending_by_id; p; p = p->hh.next) {
+        nx_suspension_entry_t *entry = NULL;
+        HASH_FIND_STR(s->by_id, p->id, entry);
+        if (entry && entry->exec == exec) {
+            entry->exec = NULL;
+            entry->call = NULL;
+            entry->tomb_until_ms = exec->expires_at_ms;
+            entry->deadline_ms = exec->limits.deadline_ms;
+        }
+        p->parked = false;
+    }
+}
+
 nx_exec_t *nx_suspensions_sweep(nx_suspensions_t *s, uint64_t now_ms, bool force)
 {
     nx_exec_t *expired = NULL;
@@ -118,14 +149,26 @@ nx_exec_t *nx_suspensions_sweep(nx_suspensions_t *s, uint64_t now_ms, bool force
     nx_suspension_entry_t *e, *tmp;
     HASH_ITER(hh, s->by_id, e, tmp) {
         nx_exec_t *exec = e->exec;
-        if (!exec->taken && !exec->collected && (force || exec->expires_at_ms <= now_ms)) {
+        if (!exec) {
+            if (force || e->tomb_until_ms <= now_ms) {
+                HASH_DEL(s->by_id, e);
+                free(e);
+            }
+            continue;
+        }
+        uint64_t ends = exec->expires_at_ms < exec->deadline_at_ms ? exec->expires_at_ms
+                                                                   : exec->deadline_at_ms;
+        if (!exec->taken && !exec->collected && (force || ends <= now_ms)) {
             exec->collected = true;
             exec->next_expired = expired;
             expired = exec;
         }
     }
     for (nx_exec_t *exec = expired; exec; exec = exec->next_expired) {
-        unpark_all(s, exec);
+        if (!force && exec->expires_at_ms > now_ms)
+            entomb_all(s, exec); /* its deadline passed before its TTL */
+        else
+            unpark_all(s, exec);
         s->waiting--;
     }
     pthread_mutex_unlock(&s->lock);

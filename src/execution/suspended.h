@@ -26,16 +26,20 @@ typedef struct nx_suspensions {
 void nx_suspensions_init(nx_suspensions_t *s);
 void nx_suspensions_destroy(nx_suspensions_t *s);
 
-/* Parks e (suspended, or taken and not resumed after all) until
- * expires_at_ms: adds an entry for each of its pending calls that has
- * none. */
-nx_code_t nx_suspensions_park(nx_suspensions_t *s, nx_exec_t *e, uint64_t expires_at_ms);
+/* Parks e (suspended, or taken and not resumed after all): adds an entry
+ * for each of its pending calls that has none. It expires at
+ * expires_at_ms (its TTL: its ids become unknown) or, if that comes first,
+ * at deadline_at_ms (its overall deadline: its ids answer TIMEOUT until
+ * the TTL). */
+nx_code_t nx_suspensions_park(nx_suspensions_t *s, nx_exec_t *e, uint64_t expires_at_ms,
+                              uint64_t deadline_at_ms);
 
 /* Takes the execution waiting on id and marks it taken (parking it again
  * puts it back as it was). NULL if none waits on id: unknown, expired,
  * cancelled, answered, or being resumed right now through another of its
- * ids. */
-nx_exec_t *nx_suspensions_take(nx_suspensions_t *s, const char *id);
+ * ids. When id's execution passed its overall deadline while it waited,
+ * *deadline_passed_ms gets that deadline (else 0) and the id is forgotten. */
+nx_exec_t *nx_suspensions_take(nx_suspensions_t *s, const char *id, uint32_t *deadline_passed_ms);
 
 /* Removes the entry of a call a taken execution is being answered on. */
 void nx_suspensions_answered(nx_suspensions_t *s, nx_ledger_call_t *call);

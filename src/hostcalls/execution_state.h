@@ -79,7 +79,8 @@ typedef struct nx_exec {
     uint32_t raised;                  /* bit (1 << code) per code raised */
     struct nx_recorder *recorder;     /* record or replay, if any */
     /* the suspension table's, under its lock */
-    uint64_t expires_at_ms;           /* while suspended */
+    uint64_t expires_at_ms;           /* while suspended: its TTL */
+    uint64_t deadline_at_ms;          /* ... and its overall deadline */
     bool taken;                       /* being resumed: its other ids wait */
     struct nx_exec *next_expired;     /* sweep list link */
     bool collected;                   /* already on a sweep list */

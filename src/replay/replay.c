@@ -31,6 +31,14 @@ nx_code_t nx_execute_recorded(nx_runtime_t *rt, const char *source, size_t len,
     return nx_execute_source(rt, source ? source : "", len, ctx, r, out);
 }
 
+/* Cancels the execution r waits on (through any of its pending calls). */
+static void cancel_pending(nx_runtime_t *rt, const nx_result_t *r)
+{
+    for (size_t i = 0; i < nx_result_suspension_count(r); i++)
+        if (nx_cancel(rt, nx_result_suspension(r, i)->id) == NX_OK)
+            return;
+}
+
 nx_code_t nx_replay(nx_runtime_t *rt, const nx_recording_t *rec, nx_result_t **out)
 {
     if (!out)
@@ -60,6 +68,9 @@ nx_code_t nx_replay(nx_runtime_t *rt, const nx_recording_t *rec, nx_result_t **o
         nx_result_t *next;
         code = nx_resume(rt, id, &outcome, &next);
         if (code != NX_OK) {
+            /* the recording names a call the replay is not waiting on: the
+             * replay ends here, with nothing left behind */
+            cancel_pending(rt, whole);
             nx_result_free(whole);
             whole = next;
             break;
@@ -68,9 +79,9 @@ nx_code_t nx_replay(nx_runtime_t *rt, const nx_recording_t *rec, nx_result_t **o
         nx_result_free(next);
     }
     /* a replay that stops suspended (the recording ended there) leaves
-     * nothing behind */
-    for (size_t i = 0; code == NX_OK && i < nx_result_suspension_count(whole); i++)
-        nx_cancel(rt, nx_result_suspension(whole, i)->id);
+     * nothing behind either */
+    if (nx_result_status(whole) == NX_STATUS_SUSPENDED)
+        cancel_pending(rt, whole);
     *out = whole;
     return code;
 }

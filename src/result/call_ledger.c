@@ -1,6 +1,8 @@
 /* call_ledger.c - an execution's deferred calls (call_ledger.h). */
 #include "result/call_ledger.h"
 
+#include "common/utf8.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,15 +52,9 @@ void nx_ledger_release(nx_call_ledger_t *l)
     free(l);
 }
 
-static char *dup_len(const char *s, size_t len)
-{
-    char *p = malloc(len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
-    }
-    return p;
-}
+/* Names as valid UTF-8 whatever they were handed (a host's ids and names
+ * are checked before they get here; this keeps the promise anyway). */
+static char *dup_text(const char *s, size_t len) { return nx_utf8_sanitize(s, len, 3 * len, NULL); }
 
 /* Room for one more call; false when out of memory. */
 static bool make_room(nx_call_ledger_t *l)
@@ -85,9 +81,9 @@ nx_ledger_call_t *nx_ledger_append(nx_call_ledger_t *l, const char *id, const ch
         return NULL;
     nx_ledger_call_t *c = &l->last->calls[l->length % CHUNK_CALLS];
     memset(c, 0, sizeof *c);
-    strcpy(c->id, id);
-    c->extension = dup_len(ext, ext_len);
-    c->method = dup_len(method, method_len);
+    nx_utf8_clip(id, strlen(id), NX_ID_BYTES - 1, c->id, NX_ID_BYTES);
+    c->extension = dup_text(ext, ext_len);
+    c->method = dup_text(method, method_len);
     c->args = malloc(args_len ? args_len : 1);
     if (!c->extension || !c->method || !c->args) {
         free(c->extension);

@@ -238,8 +238,11 @@ typedef struct json_emitter {
 static void json_put(emitter_t *em, json_t *v)
 {
     json_emitter_t *je = (json_emitter_t *)em;
-    if (!v) {
+    if (!v || em->failed) {
+        /* after a failure nothing more is placed: a value must not be
+         * taken for the key that failed */
         em->failed = true;
+        json_decref(v);
         return;
     }
     json_t *top = je->depth ? je->stack[je->depth - 1] : NULL;
@@ -251,10 +254,14 @@ static void json_put(emitter_t *em, json_t *v)
         json_array_append_new(top, v);
     } else if (!je->key) {
         /* an object expects a key: this string is it */
-        je->key = strdup(json_string_value(v));
+        const char *key = json_string_value(v);
+        je->key = key ? strdup(key) : NULL;
+        if (!je->key)
+            em->failed = true;
         json_decref(v);
     } else {
-        json_object_set_new(top, je->key, v);
+        if (json_object_set_new(top, je->key, v) != 0)
+            em->failed = true;
         free(je->key);
         je->key = NULL;
     }
