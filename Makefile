@@ -108,7 +108,7 @@ VERSION       := $(shell sed -n 's/^\#define NX_VERSION_STRING "\(.*\)"/\1/p' in
 NX_CFLAGS   := -std=gnu11 -fPIC -D_GNU_SOURCE -Wall -Wextra -Werror -fvisibility=hidden \
                -DNX_BUILDING_LIBRARY -MMD -MP
 HOST_CFLAGS := $(NX_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Iinclude -Isrc -Iguest -I$(B)/guest
-HOST_LIBS   := -lmsgpackc -ljansson -lcrypto -lpthread -lm
+HOST_LIBS   := -lmsgpackc -ljansson -lcrypto -lzstd -lhiredis -lpthread -lm
 HOST_SRCS   := $(shell find src -name '*.c' | sort)
 HOST_OBJS   := $(HOST_SRCS:src/%.c=$(B)/obj/%.o)
 LIB         := $(B)/libnexus.a

@@ -99,12 +99,13 @@ typedef enum nx_code {
     NX_E_SERIALIZATION_ERROR = 10,/* a value could not cross the boundary */
     NX_E_INVALID_ARGUMENT = 11,   /* bad input from the host or the handler */
     NX_E_EXTENSION_NOT_FOUND = 12,
-    NX_E_METHOD_NOT_FOUND = 13
+    NX_E_METHOD_NOT_FOUND = 13,
+    NX_E_STORE_UNAVAILABLE = 14   /* the suspension store did not answer */
 } nx_code_t;
 
 /* How many codes there are: nx_code_t values run from 0 to NX_CODE_COUNT-1.
  * Codes added later keep this header's values. */
-#define NX_CODE_COUNT 14
+#define NX_CODE_COUNT 15
 
 /* "TIMEOUT", "MEMORY_LIMIT", ... Owner: static storage, never NULL. */
 NX_API const char *nx_code_name(nx_code_t code);
@@ -523,6 +524,89 @@ NX_API nx_code_t nx_recording_load(const void *buf, size_t len, nx_recording_t *
  * NX_E_INVALID_HANDLER. */
 NX_API nx_code_t nx_replay(nx_runtime_t *rt, const nx_recording_t *rec, nx_result_t **out);
 NX_API void nx_recording_free(nx_recording_t *rec);
+
+/* ---- durable suspensions ---------------------------------------------------------------
+ *
+ * A suspended execution can leave the process: exported to bytes and
+ * imported by any runtime of the same Nexus build, here or in another
+ * process or machine (docs/durable-suspensions.md). An export holds the
+ * guest's memory where it differs from the snapshot, the execution's
+ * context, capabilities, limits and what it has used of them, the effects
+ * of the results it already returned, its pending calls and its recording;
+ * it is compressed (zstd) and authenticated (HMAC-SHA256) under a key the
+ * host sets: an export that was altered, cut short, forged, sealed under
+ * another key or made by another build is refused before anything in it
+ * is used. */
+
+/* Sets the key exports are sealed and checked with (16 to 64 bytes, copied;
+ * keep it secret: whoever has it can make an execution with any
+ * capability). Without one, exporting and importing are refused. */
+NX_API nx_code_t nx_runtime_set_suspension_key(nx_runtime_t *rt, const void *key, size_t len);
+
+/* Takes the suspended execution waiting on suspension_id (any of its
+ * pending calls) out of rt as an export: its instance is freed, and it
+ * waits nowhere until imported. Owner of *bytes: caller, nx_free. */
+NX_API nx_code_t nx_export(nx_runtime_t *rt, const char *suspension_id, uint8_t **bytes, size_t *len);
+
+/* Imports an export: the execution waits in rt, as if it had suspended
+ * here, to be resumed with nx_resume on any of its pending calls. *out is
+ * a suspended result of the whole execution so far: every effect of the
+ * results it returned before, and every call it waits on. If the execution
+ * is being recorded, *recording (when recording is not NULL) gets its
+ * recording, which goes on filling as it continues (owner: caller,
+ * nx_recording_free). NX_E_INVALID_ARGUMENT with an error result saying
+ * why for an export that does not authenticate, another build's, or one
+ * whose overall deadline passed. Owner of *out: caller, nx_result_free. */
+NX_API nx_code_t nx_import(nx_runtime_t *rt, const void *bytes, size_t len,
+                           nx_recording_t **recording, nx_result_t **out);
+
+/* A store for exported executions: put with an expiry, an atomic take,
+ * remove. With a store set (nx_runtime_set_store), every execution that
+ * suspends is exported to it under a key named by its suspension ids and
+ * holds no instance while it waits; nx_resume and nx_cancel of an id not
+ * waiting in this process take it from the store, exactly once: of two
+ * workers resuming the same execution at once, one gets it and the other
+ * NX_E_INVALID_ARGUMENT. Each function returns NX_OK, NX_E_INVALID_ARGUMENT
+ * (take or remove: no such key) or NX_E_STORE_UNAVAILABLE (the store did
+ * not answer; err gets a message). They may be called from many threads at
+ * once. */
+typedef struct nx_store_ops {
+    nx_code_t (*put)(void *self, const char *key, const uint8_t *bytes, size_t len,
+                     uint32_t ttl_ms, char *err, size_t err_size);
+    /* Gets and deletes key in one step. *bytes from malloc (the library
+     * frees it with free()). */
+    nx_code_t (*take)(void *self, const char *key, uint8_t **bytes, size_t *len, char *err,
+                      size_t err_size);
+    nx_code_t (*remove)(void *self, const char *key, char *err, size_t err_size);
+    void (*destroy)(void *self);
+} nx_store_ops_t;
+
+typedef struct nx_store nx_store_t;
+
+/* A store made of the host's own functions (ops copied; self is passed to
+ * each, and destroy(self) runs with nx_store_free). */
+NX_API nx_code_t nx_store_create(const nx_store_ops_t *ops, void *self, nx_store_t **out);
+/* Exports kept in this process's memory (expired ones dropped as the store
+ * is used): suspended executions hold no instance, but die with the
+ * process. */
+NX_API nx_code_t nx_store_memory_create(nx_store_t **out);
+/* Redis at url ("redis://HOST:PORT", optionally "redis://:PASSWORD@HOST:PORT/DB"),
+ * keys under key_prefix (NULL: "nexus:"), each command bounded by
+ * timeout_ms (0: 1000). Connects lazily: creating succeeds whether or not
+ * Redis answers yet; a bad URL is NX_E_INVALID_ARGUMENT with *error saying
+ * why (owner: caller, nx_free). Needs Redis 6.2 or later (GETDEL). */
+NX_API nx_code_t nx_store_redis_create(const char *url, const char *key_prefix, uint32_t timeout_ms,
+                                       nx_store_t **out, char **error);
+NX_API void nx_store_free(nx_store_t *store);
+/* Gives rt a store (rt owns it from then on, and frees it with itself;
+ * NULL goes back to keeping suspended executions in this process). Needs a
+ * suspension key. Set it before executions suspend. */
+NX_API nx_code_t nx_runtime_set_store(nx_runtime_t *rt, nx_store_t *store);
+
+/* When rt has a store and a suspended execution could not be put into it,
+ * why (the execution then waits in this process, as with no store, until
+ * its TTL); NULL otherwise. Owner: the result. */
+NX_API const char *nx_result_store_error(const nx_result_t *r);
 
 /* ---- statistics and metrics ---------------------------------------------------------------- */
 

@@ -24,6 +24,8 @@
         "-lmsgpackc",
         "-ljansson",
         "-lcrypto",
+        "-lzstd",
+        "-lhiredis",
         "-lpthread",
         "-lm"
       ],

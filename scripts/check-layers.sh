@@ -8,7 +8,7 @@
 #  2. every call goes down the layers below, never up:
 #       runtime, replay   > execution > pool > sandbox (instances)
 #       > guest (the translated QuickJS) > hostcalls
-#       > registry, record, cache, metrics > result
+#       > registry, record, cache, metrics, store > result
 #       > sandbox (traps, deadlines, memory) > common, infer
 #     (a file may also call files of its own layer).
 # Prints the edges that break a rule and exits 1.
@@ -42,10 +42,10 @@ rank() {
     runtime/*|replay/*) echo 9 ;;
     execution/*) echo 8 ;;
     pool/*) echo 7 ;;
-    sandbox/instance|sandbox/guest_call) echo 6 ;;
+    sandbox/instance|sandbox/guest_call|sandbox/instance_state) echo 6 ;;
     guest) echo 5 ;;
     hostcalls/*) echo 4 ;;
-    registry/*|record/*|cache/*|metrics/*) echo 3 ;;
+    registry/*|record/*|cache/*|metrics/*|store/*) echo 3 ;;
     result/*) echo 2 ;;
     sandbox/*) echo 1 ;;
     common/*|infer/*) echo 0 ;;

@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
   wabt binaryen make gcc pkg-config patch
-  libmsgpack-dev libjansson-dev libssl-dev libcmocka-dev uthash-dev
+  libmsgpack-dev libjansson-dev libssl-dev libcmocka-dev uthash-dev libzstd-dev libhiredis-dev
+  redis-server
   valgrind
 )
 

@@ -142,7 +142,7 @@ static const char handler[] =
     "if (end === 2) throw Object.assign(new Error('coded'), { code: str() });\n"
     "return end === 3 ? codes : build(0);\n";
 
-static unsigned long runs, successes, failures_by_code[14];
+static unsigned long runs, successes, failures_by_code[NX_CODE_COUNT];
 
 static void serve_echo(void *user, const nx_ext_call_t *call, nx_ext_reply_t *reply)
 {
@@ -164,7 +164,7 @@ static void host_echo(void *user, const char *interface, const char *function, c
 static void report(void)
 {
     fprintf(stderr, "fuzz_guest_values: %lu executions, %lu successes; errors:", runs, successes);
-    for (int c = 0; c < 14; c++)
+    for (int c = 0; c < NX_CODE_COUNT; c++)
         if (failures_by_code[c])
             fprintf(stderr, " %s=%lu", nx_code_name((nx_code_t)c), failures_by_code[c]);
     fprintf(stderr, "\n");

@@ -1439,7 +1439,7 @@ static void test_runtime_at_rest(void **state)
     assert_int_equal(st.pending_suspensions, 0);
     assert_int_equal(st.executions, st.successes + st.errors + st.suspensions);
     uint64_t by_code = 0;
-    for (int i = 0; i < 14; i++)
+    for (int i = 0; i < NX_CODE_COUNT; i++)
         by_code += st.errors_by_code[i];
     assert_int_equal(by_code, st.errors);
     assert_int_equal(st.errors_by_code[NX_E_INTERNAL_ERROR], 0);

@@ -130,6 +130,7 @@ static void test_what_a_handler_may_claim(void **state)
     };
     static const nx_code_t host_only[] = {
         NX_OK, NX_E_TIMEOUT, NX_E_MEMORY_LIMIT, NX_E_COMPILATION_ERROR, NX_E_INTERNAL_ERROR, NX_E_WASM_ERROR,
+        NX_E_STORE_UNAVAILABLE,
     };
     assert_int_equal(sizeof claimable / sizeof *claimable + sizeof host_only / sizeof *host_only, NX_CODE_COUNT);
     for (size_t i = 0; i < sizeof claimable / sizeof *claimable; i++) {

@@ -69,7 +69,7 @@ static const char *const sources[K_COUNT] = {
 typedef struct tally {
     uint64_t calls;               /* execute/resume calls that returned NX_OK */
     uint64_t by_status[3];
-    uint64_t by_code[14];
+    uint64_t by_code[NX_CODE_COUNT];
     uint64_t refused_resumes;     /* resumes of ids that had expired meanwhile */
     uint64_t cancelled, abandoned, cross_thread;
     uint64_t failures;            /* results that were not what the handler implies */
@@ -101,7 +101,7 @@ static void add_tally(tally_t *into, const tally_t *t)
     into->calls += t->calls;
     for (int i = 0; i < 3; i++)
         into->by_status[i] += t->by_status[i];
-    for (int i = 0; i < 14; i++)
+    for (int i = 0; i < NX_CODE_COUNT; i++)
         into->by_code[i] += t->by_code[i];
     into->refused_resumes += t->refused_resumes;
     into->cancelled += t->cancelled;
@@ -556,7 +556,7 @@ static void test_stress(void **state)
            (unsigned long long)total.cancelled, (unsigned long long)total.abandoned,
            (unsigned long long)total.refused_resumes);
     printf("stress: errors by code:");
-    for (int c = 1; c < 14; c++)
+    for (int c = 1; c < NX_CODE_COUNT; c++)
         if (total.by_code[c])
             printf(" %s=%llu", nx_code_name((nx_code_t)c), (unsigned long long)total.by_code[c]);
     printf("\nstress: RSS after warm-up %.1f MiB, after %d more rounds %.1f MiB (growth %+.1f MiB); "
@@ -572,7 +572,7 @@ static void test_stress(void **state)
     assert_int_equal(st.successes, total.by_status[NX_STATUS_SUCCESS]);
     assert_int_equal(st.errors, total.by_status[NX_STATUS_ERROR]);
     assert_int_equal(st.suspensions, total.by_status[NX_STATUS_SUSPENDED]);
-    for (int c = 0; c < 14; c++) {
+    for (int c = 0; c < NX_CODE_COUNT; c++) {
         if (st.errors_by_code[c] != total.by_code[c])
             fail_msg("errors_by_code[%s] = %llu, the threads saw %llu", nx_code_name((nx_code_t)c),
                      (unsigned long long)st.errors_by_code[c], (unsigned long long)total.by_code[c]);

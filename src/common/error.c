@@ -19,9 +19,11 @@ static const char *const g_names[] = {
     [NX_E_INVALID_ARGUMENT] = "INVALID_ARGUMENT",
     [NX_E_EXTENSION_NOT_FOUND] = "EXTENSION_NOT_FOUND",
     [NX_E_METHOD_NOT_FOUND] = "METHOD_NOT_FOUND",
+    [NX_E_STORE_UNAVAILABLE] = "STORE_UNAVAILABLE",
 };
 
 #define CODE_COUNT (sizeof g_names / sizeof g_names[0])
+_Static_assert(CODE_COUNT == NX_CODE_COUNT, "every code has a name");
 
 const char *nx_code_name(nx_code_t code)
 {

@@ -65,6 +65,23 @@ nx_result_t *nx_segment_finish(nx_runtime_t *rt, nx_exec_t *e, nx_segment_end_t 
  * returns its instance to the pool. */
 void nx_execution_drop(nx_runtime_t *rt, nx_exec_t *e);
 
+/* ---- the store (durable.c) ----------------------------------------------------------------- */
+
+/* With a store: exports suspended e (busy on its instance) into it, frees
+ * e and releases its instance; true when done. False when rt has no store
+ * or the store could not take it (then r says why, and e is untouched). */
+bool nx_durable_store(nx_runtime_t *rt, nx_exec_t *e, nx_result_t *r);
+/* Takes the execution waiting on id from the store, on an instance of
+ * this runtime, marked taken. NX_E_INVALID_ARGUMENT when the store has no
+ * execution waiting on id; NX_E_STORE_UNAVAILABLE (err says why); NX_OK
+ * with *deadline_passed set and *out NULL when its overall deadline
+ * passed while it waited. */
+nx_code_t nx_durable_take(nx_runtime_t *rt, const char *id, nx_exec_t **out, uint32_t *deadline_passed,
+                          char *err, size_t err_size);
+/* Gives an execution taken from the store back to it (parked here when
+ * the store cannot take it). */
+void nx_durable_return(nx_runtime_t *rt, nx_exec_t *e);
+
 /* Bytecode for source: from the cache, or compiled (under limits) and
  * cached. On failure *error holds a result saying why and *handler_fault
  * tells a failure the source caused (a syntax error, a limit the compile

@@ -60,6 +60,10 @@ static nx_code_t check_outcome(const nx_outcome_t *o, char *err, size_t err_size
 static nx_code_t refuse_and_keep(nx_runtime_t *rt, nx_exec_t *e, nx_result_t **out,
                                  const char *why)
 {
+    if (e->from_store) {
+        nx_durable_return(rt, e);
+        return nx_execution_fail(out, NX_E_RESOURCE_LIMIT, why);
+    }
     nx_code_t code = nx_suspensions_park(&rt->suspensions, e, e->expires_at_ms, e->deadline_at_ms);
     if (code != NX_OK) {
         nx_execution_drop(rt, e);
@@ -95,6 +99,12 @@ nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id, const nx_outcom
         return nx_execution_fail(out, code, err);
     uint32_t deadline_passed;
     nx_exec_t *e = nx_suspensions_take(&rt->suspensions, suspension_id, &deadline_passed);
+    if (!e && !deadline_passed && rt->store) {
+        /* not waiting here: perhaps in the store */
+        code = nx_durable_take(rt, suspension_id, &e, &deadline_passed, err, sizeof err);
+        if (code == NX_E_STORE_UNAVAILABLE)
+            return nx_execution_fail(out, code, err);
+    }
     if (deadline_passed)
         return deadline_result(rt, deadline_passed, started, out);
     if (e && !outcome->is_error && outcome->value_len > e->limits.max_value_bytes) {
@@ -115,7 +125,9 @@ nx_code_t nx_resume(nx_runtime_t *rt, const char *suspension_id, const nx_outcom
     }
     nx_suspensions_answered(&rt->suspensions, call);
     nx_exec_answer(e, call);
-    nx_pool_unpark(&rt->pool);
+    if (!e->from_store)
+        nx_pool_unpark(&rt->pool);
+    e->from_store = false;
     if (e->recorder)
         nx_recorder_resume(e->recorder, suspension_id, outcome);
     e->out = nx_result_create(NX_STATUS_SUCCESS);
@@ -144,6 +156,19 @@ nx_code_t nx_cancel(nx_runtime_t *rt, const char *suspension_id)
         return NX_E_INVALID_ARGUMENT;
     uint32_t deadline_passed;
     nx_exec_t *e = nx_suspensions_take(&rt->suspensions, suspension_id, &deadline_passed);
+    if (!e && !deadline_passed && rt->store) {
+        char err[256];
+        nx_code_t code = nx_durable_take(rt, suspension_id, &e, &deadline_passed, err, sizeof err);
+        if (code != NX_OK)
+            return code;
+        if (e) {
+            nx_instance_t *inst = e->inst;
+            e->inst = NULL;
+            nx_exec_free(e);
+            nx_pool_release(&rt->pool, inst);
+        }
+        return NX_OK;
+    }
     if (!e)
         return deadline_passed ? NX_OK : NX_E_INVALID_ARGUMENT;
     nx_suspensions_forget(&rt->suspensions, e);

@@ -1,9 +1,8 @@
 /* segment.c - one segment of an execution (the first run, or a resume):
  * the guest called within what is left of the execution's time, the
  * outcome decided from the host's facts and the guest's report, and the
- * result settled: the execution parked when it suspended, or its instance
- * released when it ended. Also what the entry points share: the checks
- * made before anything is taken, expiry, dropping a suspended execution. */
+ * result settled: the execution parked (here or in the store) when it
+ * suspended, or its instance released when it ended. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,28 +15,6 @@
 #include "record/recorder.h"
 #include "result/result.h"
 #include "sandbox/guest_call.h"
-
-nx_code_t nx_execution_fail(nx_result_t **out, nx_code_t code, const char *msg)
-{
-    if (out)
-        *out = nx_result_error_new(code, "%s", msg);
-    return code;
-}
-
-nx_code_t nx_execution_check_call(nx_runtime_t *rt, bool args_ok, nx_result_t **out)
-{
-    if (out)
-        *out = NULL;
-    if (!rt || !args_ok || !out)
-        return nx_execution_fail(out, NX_E_INVALID_ARGUMENT, "a required argument is missing");
-    if (atomic_load(&rt->shut_down))
-        return nx_execution_fail(out, NX_E_INVALID_ARGUMENT, "the runtime is shut down");
-    if (nx_guest_call_active())
-        return nx_execution_fail(out, NX_E_INVALID_ARGUMENT,
-                                 "an execution cannot start inside another on the same thread");
-    nx_execution_expire(rt, false);
-    return NX_OK;
-}
 
 /* ---- running a segment --------------------------------------------------------------- */
 
@@ -187,17 +164,32 @@ nx_result_t *nx_segment_finish(nx_runtime_t *rt, nx_exec_t *e, nx_segment_end_t 
     if (suspended) {
         e->suspensions++;
         nx_exec_list_pending(e, r);
-        if (nx_suspensions_park(&rt->suspensions, e, nx_clock_ms() + rt->config.suspension_ttl_ms,
-                                deadline_ms(e)) != NX_OK) {
-            nx_result_set_errorf(r, NX_E_INTERNAL_ERROR, "cannot keep the suspended execution");
-            nx_result_clear_effects(r);
-            suspended = false;
-        }
     }
     nx_metrics_t *m = nx_result_metrics_mut(r);
     m->duration_us = nx_clock_us() - started_us;
     m->host_calls = e->call_host_calls;
     m->suspensions = e->suspensions;
+    if (suspended && rt->suspension_key_len) {
+        /* an execution that may leave the process carries what it has
+         * returned so far, for the process that ends it to report */
+        if (!e->whole)
+            e->whole = nx_result_create(NX_STATUS_SUSPENDED);
+        if (!e->whole || nx_result_append(e->whole, r) != NX_OK) {
+            nx_result_set_errorf(r, NX_E_INTERNAL_ERROR, "out of memory");
+            nx_result_clear_effects(r);
+            suspended = false;
+        }
+    }
+    if (suspended && nx_durable_store(rt, e, r)) {
+        nx_metrics_record(&rt->metrics, r);
+        return r; /* e is in the store, its instance released */
+    }
+    if (suspended && nx_suspensions_park(&rt->suspensions, e, nx_clock_ms() + rt->config.suspension_ttl_ms,
+                                         deadline_ms(e)) != NX_OK) {
+        nx_result_set_errorf(r, NX_E_INTERNAL_ERROR, "cannot keep the suspended execution");
+        nx_result_clear_effects(r);
+        suspended = false;
+    }
     nx_metrics_record(&rt->metrics, r);
     if (suspended) {
         nx_pool_park(&rt->pool);
@@ -211,24 +203,4 @@ nx_result_t *nx_segment_finish(nx_runtime_t *rt, nx_exec_t *e, nx_segment_end_t 
     nx_exec_free(e);
     nx_pool_release(&rt->pool, inst);
     return r;
-}
-
-/* ---- suspended executions that end without a resume ------------------------------------ */
-
-void nx_execution_drop(nx_runtime_t *rt, nx_exec_t *e)
-{
-    nx_instance_t *inst = e->inst;
-    nx_pool_unpark(&rt->pool);
-    nx_exec_free(e);
-    nx_pool_release(&rt->pool, inst);
-}
-
-void nx_execution_expire(nx_runtime_t *rt, bool all)
-{
-    nx_exec_t *e = nx_suspensions_sweep(&rt->suspensions, nx_clock_ms(), all);
-    while (e) {
-        nx_exec_t *next = e->next_expired;
-        nx_execution_drop(rt, e);
-        e = next;
-    }
 }

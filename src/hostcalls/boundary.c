@@ -170,7 +170,6 @@ int32_t nx_call_answer_logged(nx_call_t *c, int32_t ret, const uint8_t *output, 
     if (buf && len <= NX_ABI_REPLY_CAPACITY)
         memcpy(buf, output, len);
     set_output(c, output, len);
-    nx_exec_raise(c->exec, (nx_code_t)-ret);
     return ret;
 }
 
@@ -259,8 +258,6 @@ int32_t nx_call_fail(nx_call_t *c, nx_code_t code, const char *fmt, ...)
     int n = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     size_t len = n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
-    if (c->exec)
-        nx_exec_raise(c->exec, code);
     /* the message as a MessagePack str (str16 fits any 512-byte message) */
     uint8_t *buf = reply_buffer(c->inst);
     if (!buf)

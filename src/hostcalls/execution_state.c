@@ -39,7 +39,10 @@ nx_code_t nx_exec_create(const nx_exec_services_t *services, const nx_context_t 
         return NX_E_INTERNAL_ERROR;
     }
     e->services = *services;
+    if (services->ids)
+        nx_ids_new_execution(services->ids, e->key);
     e->started_ns = nx_clock_ns();
+    e->started_wall_ms = nx_wall_ms();
     nx_limits_resolve(&e->limits, &ctx->limits, defaults);
     size_t bad = 0;
     nx_code_t code = nx_caps_parse((const char *const *)ctx->caps, ctx->cap_count, &e->caps, &bad);
@@ -49,6 +52,15 @@ nx_code_t nx_exec_create(const nx_exec_services_t *services, const nx_context_t 
         snprintf(err, err_size, "malformed or unknown capability token \"%s\"", token);
         nx_exec_free(e);
         return NX_E_INVALID_ARGUMENT;
+    }
+    e->cap_tokens = calloc(ctx->cap_count ? ctx->cap_count : 1, sizeof *e->cap_tokens);
+    for (size_t i = 0; e->cap_tokens && i < ctx->cap_count; i++)
+        if ((e->cap_tokens[i] = strdup(ctx->caps[i])) != NULL)
+            e->cap_count = i + 1;
+    if (!e->cap_tokens || e->cap_count != ctx->cap_count) {
+        snprintf(err, err_size, "out of memory");
+        nx_exec_free(e);
+        return NX_E_INTERNAL_ERROR;
     }
     e->state = nx_state_snapshot_retain(ctx->state);
     e->panel_id = dup_or_null(ctx->panel_id);
@@ -79,6 +91,10 @@ void nx_exec_free(nx_exec_t *e)
     HASH_CLEAR(hh, e->pending_by_id);
     nx_ledger_release(e->ledger);
     nx_caps_free(e->caps);
+    for (size_t i = 0; i < e->cap_count; i++)
+        free(e->cap_tokens[i]);
+    free(e->cap_tokens);
+    nx_result_free(e->whole);
     nx_recorder_free(e->recorder);
     nx_state_snapshot_release(e->state);
     nx_result_free(e->out);
@@ -158,6 +174,24 @@ nx_code_t nx_exec_state_write(nx_exec_t *e, const char *key, size_t len,
     w->value_len = value ? value_len : 0;
     mark_unreported(e, w);
     return NX_OK;
+}
+
+size_t nx_exec_write_count(const nx_exec_t *e) { return HASH_COUNT(e->writes); }
+
+void nx_exec_each_write(const nx_exec_t *e,
+                        void (*fn)(void *user, const char *key, size_t len, const uint8_t *value,
+                                   size_t value_len),
+                        void *user)
+{
+    for (const nx_state_write_t *w = e->writes; w; w = w->hh.next)
+        fn(user, w->key, w->key_len, w->value, w->value_len);
+}
+
+void nx_exec_forget_unreported(nx_exec_t *e)
+{
+    for (nx_state_write_t *w = e->unreported_head; w; w = w->next_unreported)
+        w->unreported = false;
+    e->unreported_head = e->unreported_tail = NULL;
 }
 
 typedef struct keys_packer {

@@ -18,6 +18,7 @@
 
 #include "common/capability.h"
 #include "common/context.h"
+#include "common/ids.h"
 #include "result/call_ledger.h"
 #include "nexus.h"
 #include "sandbox/instance.h"
@@ -38,13 +39,18 @@ typedef struct nx_exec_services {
 
 typedef struct nx_exec {
     nx_exec_services_t services;
+    char key[NX_EXEC_KEY_BYTES];      /* in every call id: names it in a store */
     nx_instance_t *inst;
     nx_limits_t limits;               /* resolved: no zero fields */
     uint64_t started_ns;              /* nx_clock_ns() at the first execute */
+    double started_wall_ms;           /* the same as Unix epoch ms, which
+                                         another process can read */
     uint64_t guest_ns;                /* guest running time so far, compiling
                                          included: timeout_ms bounds it */
     bool compiling;                   /* a compile, not an execution */
     nx_caps_t *caps;
+    char **cap_tokens;                /* what caps was parsed from */
+    size_t cap_count;
     nx_state_snapshot_t *state;       /* retained */
     char *source;                     /* for error locations; may be NULL */
     size_t source_len;
@@ -73,15 +79,17 @@ typedef struct nx_exec {
     nx_ledger_cursor_t first_pending; /* no pending call before it */
     nx_ledger_cursor_t unparked;      /* the suspension table's: no call
                                          before it lacks an entry */
-    uint64_t next_call_seq;
     uint32_t suspensions;
+    nx_result_t *whole;               /* every suspended segment's result
+                                         folded, kept while the execution
+                                         may be exported */
 
-    uint32_t raised;                  /* bit (1 << code) per code raised */
     struct nx_recorder *recorder;     /* record or replay, if any */
     /* the suspension table's, under its lock */
     uint64_t expires_at_ms;           /* while suspended: its TTL */
     uint64_t deadline_at_ms;          /* ... and its overall deadline */
     bool taken;                       /* being resumed: its other ids wait */
+    bool from_store;                  /* taken from the runtime's store */
     struct nx_exec *next_expired;     /* sweep list link */
     bool collected;                   /* already on a sweep list */
 } nx_exec_t;
@@ -109,6 +117,15 @@ bool nx_exec_wrote(const nx_exec_t *e, const char *key, size_t len);
 /* Records a set (value != NULL) or delete (value == NULL). */
 nx_code_t nx_exec_state_write(nx_exec_t *e, const char *key, size_t len,
                               const uint8_t *value, size_t value_len);
+/* How many keys the execution has written (or deleted), and each of them
+ * in the order first written (value NULL: deleted). */
+size_t nx_exec_write_count(const nx_exec_t *e);
+void nx_exec_each_write(const nx_exec_t *e,
+                        void (*fn)(void *user, const char *key, size_t len, const uint8_t *value,
+                                   size_t value_len),
+                        void *user);
+/* Marks every write as already reported (an imported execution's were). */
+void nx_exec_forget_unreported(nx_exec_t *e);
 /* Every present key as a MessagePack array. Owner of *out: caller, free(). */
 nx_code_t nx_exec_state_keys(const nx_exec_t *e, uint8_t **out, size_t *out_len);
 /* Moves unreported writes into r as mutations, in first-write order. */
@@ -116,7 +133,7 @@ nx_code_t nx_exec_flush_mutations(nx_exec_t *e, nx_result_t *r);
 
 /* ---- extension calls ------------------------------------------------------------- */
 
-/* Adds a deferred call under id (from nx_ids_next); NULL when out of
+/* Adds a deferred call under id (from nx_ids_new_call); NULL when out of
  * memory. */
 nx_ledger_call_t *nx_exec_add_pending(nx_exec_t *e, const char *id, const char *ext, size_t ext_len,
                                       const char *method, size_t method_len,
@@ -128,7 +145,16 @@ void nx_exec_answer(nx_exec_t *e, nx_ledger_call_t *call);
 /* Lists the calls still pending in r, as of the current segment. */
 void nx_exec_list_pending(nx_exec_t *e, nx_result_t *r);
 
-/* Marks code as raised by the host during this execution. */
-static inline void nx_exec_raise(nx_exec_t *e, nx_code_t code) { e->raised |= 1u << code; }
+/* ---- moving to another process (execution_state_pack.c) ---------------------------- */
+
+struct msgpack_packer;
+struct msgpack_object;
+/* Packs what of a suspended e survives a move (not its instance, services
+ * or recorder). NX_E_INVALID_ARGUMENT in the middle of a segment. */
+nx_code_t nx_exec_pack(const nx_exec_t *e, struct msgpack_packer *pk);
+/* Rebuilds an execution from nx_exec_pack's output, checking everything
+ * as untrusted (err says what is wrong). Owner of *out: caller. */
+nx_code_t nx_exec_unpack(const struct msgpack_object *o, const nx_exec_services_t *services,
+                         nx_exec_t **out, char *err, size_t err_size);
 
 #endif

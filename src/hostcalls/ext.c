@@ -58,7 +58,7 @@ static int32_t call_extension(nx_call_t *c, const char *ext, uint32_t elen, cons
     }
 
     char id[NX_ID_BYTES];
-    nx_ids_next(e->services.ids, id);
+    nx_ids_new_call(e->services.ids, e->key, id);
     char *ext_z = strndup(ext, elen), *method_z = strndup(method, mlen);
     nx_ext_reply_t reply = { 0 };
     if (fn && ext_z && method_z) {

@@ -11,6 +11,9 @@
 #define WASI_EBADF 8
 #define WASI_EINVAL 28
 
+/* 2026-01-01T00:00:00Z: what the clock reads while the guest starts up. */
+#define NX_STARTUP_CLOCK_NS 1767225600000000000ull
+
 static void enter(nx_instance_t *inst)
 {
     if (inst->thread)
@@ -35,11 +38,15 @@ u32 Z_wasi_snapshot_preview1Z_clock_time_get(struct Z_wasi_snapshot_preview1_ins
     (void)precision;
     nx_instance_t *inst = ctx->owner;
     uint8_t *dst = nx_instance_span(inst, out, 8);
-    if (!inst->exec) { /* guest start-up, before any execution */
+    if (!inst->exec) {
+        /* guest start-up, before any execution: a fixed clock, so that
+         * every process of a build makes the same snapshot (QuickJS seeds
+         * its own generator from it), and an exported execution resumes on
+         * any of them */
         enter(inst);
         if (!dst)
             return leave(inst, WASI_EINVAL);
-        uint64_t ns = clock_ns(clock_id);
+        uint64_t ns = NX_STARTUP_CLOCK_NS;
         memcpy(dst, &ns, 8);
         return leave(inst, WASI_ESUCCESS);
     }

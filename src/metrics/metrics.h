@@ -9,7 +9,6 @@
 
 #include "nexus.h"
 
-#define NX_CODE_COUNT 14
 #define NX_LATENCY_BUCKETS 17
 
 typedef struct nx_metrics_agg {

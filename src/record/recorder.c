@@ -40,6 +40,24 @@ fail:
     return NULL;
 }
 
+nx_recorder_t *nx_recorder_continue(nx_recording_t *rec)
+{
+    nx_recorder_t *r = calloc(1, sizeof *r);
+    if (!r || rec->count == 0) {
+        free(r);
+        return NULL;
+    }
+    r->rec = nx_recording_retain(rec);
+    r->segment = rec->count - 1;
+    r->next = rec->segments[r->segment].count;
+    return r;
+}
+
+nx_recording_t *nx_recorder_recording(const nx_recorder_t *r)
+{
+    return r && !r->replaying ? r->rec : NULL;
+}
+
 nx_recorder_t *nx_recorder_for_replay(const nx_recording_t *rec)
 {
     nx_recorder_t *r = calloc(1, sizeof *r);

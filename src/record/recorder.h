@@ -23,6 +23,12 @@ typedef struct nx_recorder nx_recorder_t;
  * recording it fills in (owner: caller, nx_recording_free). */
 nx_recorder_t *nx_recorder_for_recording(const char *engine_id, const char *source, size_t len,
                                          const nx_context_t *ctx, nx_recording_t **recording);
+/* Goes on recording into rec, an execution's recording so far, as made
+ * in another process (an imported execution): its next segment opens with
+ * the next resume. Takes a reference to rec. */
+nx_recorder_t *nx_recorder_continue(nx_recording_t *rec);
+/* The recording a recorder fills (NULL when replaying). */
+nx_recording_t *nx_recorder_recording(const nx_recorder_t *r);
 /* Starts replaying rec. */
 nx_recorder_t *nx_recorder_for_replay(const nx_recording_t *rec);
 void nx_recorder_free(nx_recorder_t *r);

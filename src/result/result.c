@@ -55,6 +55,7 @@ struct nx_result {
     bool cursor_set;
     key_slot_t *keys;          /* NULL until the first keyed write */
     bool keys_indexed;
+    const char *store_error;   /* why the store could not take it */
     bool has_error;
     nx_error_info_t error;
     nx_metrics_t metrics;
@@ -338,6 +339,15 @@ nx_result_t *nx_result_error_new(nx_code_t code, const char *fmt, ...)
 }
 
 nx_metrics_t *nx_result_metrics_mut(nx_result_t *r) { return &r->metrics; }
+
+nx_code_t nx_result_set_store_error(nx_result_t *r, const char *message)
+{
+    bool ok = true;
+    r->store_error = arena_string(r, message, strlen(message), &ok);
+    return ok ? NX_OK : NX_E_INTERNAL_ERROR;
+}
+
+const char *nx_result_store_error(const nx_result_t *r) { return r ? r->store_error : NULL; }
 
 static void drop_key_index(nx_result_t *r)
 {

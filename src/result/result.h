@@ -42,6 +42,8 @@ nx_code_t nx_result_set_error(nx_result_t *r, nx_code_t code, const char *messag
 nx_code_t nx_result_set_errorf(nx_result_t *r, nx_code_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 nx_metrics_t *nx_result_metrics_mut(nx_result_t *r);
+/* Why the runtime's store could not take the suspended execution. */
+nx_code_t nx_result_set_store_error(nx_result_t *r, const char *message);
 /* Drops mutations, events and view commands (a failed result keeps only
  * its logs). */
 void nx_result_clear_effects(nx_result_t *r);
@@ -52,6 +54,14 @@ void nx_result_clear_suspensions(nx_result_t *r);
  * constant time. */
 nx_code_t nx_result_put_mutation(nx_result_t *r, const char *key, nx_mutation_op_t op,
                                  const uint8_t *value, size_t value_len);
+
+/* A result's effects and metrics as MessagePack, and a suspended result
+ * rebuilt from them (every field checked; NX_E_INVALID_ARGUMENT for
+ * anything pack would not have written). Owner of *out: caller. */
+struct msgpack_packer;
+struct msgpack_object;
+void nx_result_pack_effects(const nx_result_t *r, struct msgpack_packer *pk);
+nx_code_t nx_result_unpack_effects(const struct msgpack_object *o, nx_result_t **out);
 
 /* The result document used to compare runs: MessagePack of the result
  * without metrics. Owner: caller, free(). */

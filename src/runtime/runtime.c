@@ -3,6 +3,7 @@
  * interceptors, statistics, and the library's version. */
 #include "runtime/runtime.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,8 @@ static void free_parts(nx_runtime_t *rt)
     nx_interceptors_destroy(&rt->interceptors);
     nx_suspensions_destroy(&rt->suspensions);
     nx_metrics_destroy(&rt->metrics);
+    nx_store_free(rt->store);
+    OPENSSL_cleanse(rt->suspension_key, sizeof rt->suspension_key);
     free(rt->cache_dir);
     free(rt);
 }

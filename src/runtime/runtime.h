@@ -31,6 +31,10 @@ struct nx_runtime {
     nx_ids_t ids;
     nx_suspensions_t suspensions;
     nx_metrics_agg_t metrics;
+    nx_store_t *store;                /* where suspended executions wait, or
+                                         NULL: in this process */
+    uint8_t suspension_key[64];       /* HMAC key of exports */
+    size_t suspension_key_len;        /* 0: exporting is off */
     atomic_bool shut_down;
 };
 

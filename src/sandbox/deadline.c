@@ -86,9 +86,21 @@ static __thread nx_thread_t *t_registered;
  * of its own when it first arms a deadline. */
 static void before_fork(void) { pthread_mutex_lock(&g_lock); }
 static void after_fork_parent(void) { pthread_mutex_unlock(&g_lock); }
+static void init_wake(void)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&g_wake, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
 static void after_fork_child(void)
 {
     pthread_mutex_init(&g_lock, NULL);
+    /* the parent's watchdog was waiting on the condition: in the child that
+     * waiter does not exist, and signalling its copy would block forever */
+    init_wake();
     g_running = false;
     g_threads = t_registered;
     if (g_threads)
@@ -98,11 +110,7 @@ static void after_fork_child(void)
 
 static void init_once(void)
 {
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&g_wake, &attr);
-    pthread_condattr_destroy(&attr);
+    init_wake();
     pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 }
 

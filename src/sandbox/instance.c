@@ -2,6 +2,7 @@
  * snapshot they start from (instance.h). */
 #include "sandbox/instance.h"
 
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ struct nx_snapshot {
     uint32_t size, pages;
     uint32_t stack_pointer;    /* w2c___stack_pointer */
     nx_abi_layout_t layout;    /* validated addresses inside the image */
+    uint8_t digest[32];        /* SHA-256 of the above: the same in every
+                                  process of a build (docs/durable-suspensions.md) */
 };
 
 static pthread_once_t g_module_once = PTHREAD_ONCE_INIT;
@@ -98,6 +101,13 @@ static int resize_memory(wasm_rt_memory_t *m, uint32_t pages)
     m->pages = pages;
     m->size = (uint32_t)new_bytes;
     return 0;
+}
+
+nx_code_t nx_instance_resize(nx_instance_t *inst, uint32_t pages)
+{
+    if (pages > 65536 || resize_memory(&inst->guest.w2c_memory, pages) != 0)
+        return NX_E_MEMORY_LIMIT;
+    return NX_OK;
 }
 
 void nx_instance_set_page_cap(nx_instance_t *inst, uint32_t pages)
@@ -259,6 +269,19 @@ static nx_code_t initialise(nx_instance_t *inst, nx_thread_t *t, uint32_t flags,
     return NX_OK;
 }
 
+static void snapshot_digest(nx_snapshot_t *snap)
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    uint32_t words[2] = { snap->pages, snap->stack_pointer };
+    unsigned len = 0;
+    if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) ||
+        !EVP_DigestUpdate(c, snap->image, snap->size) || !EVP_DigestUpdate(c, words, sizeof words) ||
+        !EVP_DigestUpdate(c, &snap->layout, sizeof snap->layout) ||
+        !EVP_DigestFinal_ex(c, snap->digest, &len))
+        memset(snap->digest, 0, sizeof snap->digest); /* matches no export */
+    EVP_MD_CTX_free(c);
+}
+
 nx_code_t nx_snapshot_create(uint32_t init_flags, nx_snapshot_t **out, char *err, size_t err_size)
 {
     *out = NULL;
@@ -282,10 +305,12 @@ nx_code_t nx_snapshot_create(uint32_t init_flags, nx_snapshot_t **out, char *err
         snap->pages = m->pages;
         snap->stack_pointer = inst->guest.w2c___stack_pointer;
         snap->image = malloc(m->size);
-        if (snap->image)
+        if (snap->image) {
             memcpy(snap->image, m->data, m->size);
-        else
+            snapshot_digest(snap);
+        } else {
             code = NX_E_INTERNAL_ERROR;
+        }
     }
     nx_instance_free(inst);
     if (code != NX_OK) {
@@ -305,3 +330,9 @@ void nx_snapshot_free(nx_snapshot_t *snap)
 }
 
 size_t nx_snapshot_size(const nx_snapshot_t *snap) { return snap->size; }
+
+const uint8_t *nx_snapshot_image(const nx_snapshot_t *snap) { return snap->image; }
+
+uint32_t nx_snapshot_pages(const nx_snapshot_t *snap) { return snap->pages; }
+
+const uint8_t *nx_snapshot_digest(const nx_snapshot_t *snap) { return snap->digest; }

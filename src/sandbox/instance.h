@@ -61,6 +61,13 @@ nx_code_t nx_snapshot_create(uint32_t init_flags, nx_snapshot_t **out, char *err
 void nx_snapshot_free(nx_snapshot_t *snap);
 /* Bytes of linear memory in the snapshot. */
 size_t nx_snapshot_size(const nx_snapshot_t *snap);
+/* Its image (nx_snapshot_size bytes), its size in 64 KiB pages, and the
+ * SHA-256 naming it (image, stack pointer, layout): two processes of one
+ * build make the same snapshot, so the digest names the build's guest
+ * state exactly. */
+const uint8_t *nx_snapshot_image(const nx_snapshot_t *snap);
+uint32_t nx_snapshot_pages(const nx_snapshot_t *snap);
+const uint8_t *nx_snapshot_digest(const nx_snapshot_t *snap);
 
 /* A new instance in the snapshot's state. Owner: caller, nx_instance_free. */
 nx_code_t nx_instance_create(const nx_snapshot_t *snap, nx_instance_t **out);
@@ -68,6 +75,10 @@ void nx_instance_free(nx_instance_t *inst);
 
 /* Puts memory and globals back to the snapshot (also after a trap). */
 void nx_instance_restore(nx_instance_t *inst);
+
+/* Sets linear memory to pages (64 KiB each): new pages are zero, dropped
+ * ones become guard pages again. */
+nx_code_t nx_instance_resize(nx_instance_t *inst, uint32_t pages);
 
 /* Caps linear memory at pages (64 KiB each) for the next calls. */
 void nx_instance_set_page_cap(nx_instance_t *inst, uint32_t pages);
