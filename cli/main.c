@@ -12,6 +12,9 @@ static const char usage[] =
     "                                    time N executions, print JSON figures\n"
     "  nexus infer-caps FILE             suggest the capability tokens FILE needs\n"
     "  nexus replay FILE                 run a recording again, print its result\n"
+    "  nexus resume EXPORT [options]     go on with an exported execution\n"
+    "  nexus resume --store URL ID [options]\n"
+    "                                    ... or with one waiting in Redis\n"
     "  nexus --help | --version\n"
     "\n"
     "FILE holds a handler: the body of an async function; `return` gives the\n"
@@ -41,7 +44,14 @@ static const char usage[] =
     "  --iterations N        (bench) executions to time, 1 to 10000000\n"
     "  --stop-at-suspend     (run) print the first suspended result instead of\n"
     "                        answering with --ext values\n"
-    "  --record FILE         (run) record every host call's answer (time and\n"
+    "  --suspend-to PATH     (run, resume) at the first suspension (resume: the\n"
+    "                        first new call), write the execution to PATH and\n"
+    "                        stop; `nexus resume PATH` goes on with it, here or\n"
+    "                        on another machine\n"
+    "  --store redis://HOST:PORT\n"
+    "                        (run, resume) the same through Redis: the printed\n"
+    "                        suspension.id names it for `nexus resume --store`\n"
+    "  --record FILE         (run, resume) record every host call's answer (time and\n"
     "                        randomness included) and the resumes into FILE;\n"
     "                        `nexus replay FILE` reproduces the result\n"
     "\n"
@@ -54,7 +64,9 @@ static const char usage[] =
     "PERMISSION_DENIED, EXECUTION_ERROR, COMPILATION_ERROR, RESOURCE_LIMIT,\n"
     "...), 2 bad usage or input.\n"
     "\n"
-    "Environment: NEXUS_CACHE_DIR keeps compiled bytecode on disk.\n";
+    "Environment: NEXUS_CACHE_DIR keeps compiled bytecode on disk;\n"
+    "NEXUS_SUSPENSION_KEY (16 to 64 bytes) authenticates exported executions\n"
+    "(--suspend-to, --store, resume need it).\n";
 
 nx_code_t cli_runtime_create(nx_runtime_t **out)
 {
@@ -80,6 +92,8 @@ int cli_session_open(cli_session_t *s, cli_command_t cmd, int argc, char **argv)
         rc = CLI_HANDLER_ERROR;
     if (rc == CLI_OK)
         rc = cli_register_answers(s->rt, &s->options);
+    if (rc == CLI_OK)
+        rc = cli_durable_setup(s->rt, &s->options);
     return rc;
 }
 
@@ -114,6 +128,8 @@ int main(int argc, char **argv)
         return cli_infer_caps(argc - 2, argv + 2);
     if (!strcmp(cmd, "replay"))
         return cli_replay(argc - 2, argv + 2);
+    if (!strcmp(cmd, "resume"))
+        return cli_resume(argc - 2, argv + 2);
     fprintf(stderr, "nexus: unknown command '%s'\nTry 'nexus --help'.\n", cmd);
     return CLI_USAGE;
 }

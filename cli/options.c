@@ -102,7 +102,9 @@ static int parse_flag(cli_command_t cmd, cli_options_t *o, const char *flag, con
     else if (!strcmp(flag, "--memory-mb")) return parse_u32(flag, val, 4, 4096, &o->limits.memory_mb);
     else if (!strcmp(flag, "--limit")) return add_limit(o, val);
     else if (!strcmp(flag, "--ext")) return add_answer(o, val);
-    else if (!strcmp(flag, "--record") && cmd == CLI_RUN) o->record_path = val;
+    else if (!strcmp(flag, "--record") && cmd != CLI_BENCH) o->record_path = val;
+    else if (!strcmp(flag, "--suspend-to") && cmd != CLI_BENCH) o->suspend_to = val;
+    else if (!strcmp(flag, "--store") && cmd != CLI_BENCH) o->store_url = val;
     else if (!strcmp(flag, "--iterations") && cmd == CLI_BENCH)
         return parse_u32(flag, val, 1, CLI_MAX_ITERATIONS, &o->iterations);
     else return usage_error("unknown option %s", flag);
@@ -137,7 +139,13 @@ int cli_parse_options(cli_command_t cmd, int argc, char **argv, cli_options_t *o
             return rc;
     }
     if (!o->file)
-        return usage_error("%s", "missing the handler FILE");
+        return usage_error("%s", cmd == CLI_RESUME ? (o->store_url ? "missing the suspension ID"
+                                                                  : "missing the exported FILE")
+                                                   : "missing the handler FILE");
+    if (o->suspend_to && o->store_url)
+        return usage_error("%s", "--suspend-to and --store do not go together");
+    if (cmd != CLI_RESUME && (o->suspend_to || o->store_url))
+        o->stop_at_suspend = true; /* the first suspension leaves the process */
     return CLI_OK;
 }
 

@@ -32,11 +32,13 @@ typedef struct cli_options {
     cli_answer_t *answers;
     size_t answer_count;
     bool stop_at_suspend;
-    const char *record_path;    /* run only: save a recording there */
+    const char *record_path;    /* run, resume: save a recording there */
+    const char *suspend_to;     /* run, resume: export the suspension to this file */
+    const char *store_url;      /* run, resume: export suspensions to this store */
     uint32_t iterations;        /* bench only */
 } cli_options_t;
 
-typedef enum cli_command { CLI_RUN, CLI_BENCH } cli_command_t;
+typedef enum cli_command { CLI_RUN, CLI_BENCH, CLI_RESUME } cli_command_t;
 
 /* Parses argv (after the command word). Prints the problem and returns
  * CLI_USAGE on bad input. */

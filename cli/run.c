@@ -23,7 +23,7 @@ int cli_print_result(const nx_result_t *r, nx_code_t call_code)
     return nx_result_status(r) == NX_STATUS_ERROR ? CLI_HANDLER_ERROR : CLI_OK;
 }
 
-static nx_code_t save_recording(const nx_recording_t *rec, const char *path)
+nx_code_t cli_save_recording(const nx_recording_t *rec, const char *path)
 {
     uint8_t *buf;
     size_t len;
@@ -77,8 +77,13 @@ int cli_run(int argc, char **argv)
                                         : nx_execute(s.rt, s.source, s.source_len, s.ctx, &r);
         if (code == NX_OK)
             code = cli_settle(s.rt, o, &r); /* resumes are recorded too */
+        int left = code == NX_OK && r ? cli_durable_leave(s.rt, o, r) : CLI_OK;
         rc = r ? cli_print_result(r, code) : CLI_HANDLER_ERROR;
-        if (rec && save_recording(rec, o->record_path) != NX_OK)
+        if (left != CLI_OK)
+            rc = left;
+        /* a recording that leaves with the execution is saved where it ends */
+        bool left_process = (o->suspend_to || o->store_url) && r && nx_result_status(r) == NX_STATUS_SUSPENDED;
+        if (rec && !left_process && cli_save_recording(rec, o->record_path) != NX_OK)
             rc = CLI_USAGE;
         nx_recording_free(rec);
         nx_result_free(r);

@@ -603,6 +603,16 @@ NX_API void nx_store_free(nx_store_t *store);
  * suspension key. Set it before executions suspend. */
 NX_API nx_code_t nx_runtime_set_store(nx_runtime_t *rt, nx_store_t *store);
 
+/* Takes the execution waiting on suspension_id out of rt's store (exactly
+ * once) and makes it wait in rt, as nx_import does with bytes: *out is the
+ * whole execution so far, *recording its recording if it is being
+ * recorded. NX_E_INVALID_ARGUMENT when the store has no execution waiting
+ * on that id, NX_E_STORE_UNAVAILABLE when it does not answer (then the
+ * execution stays in it). For a host that wants the whole execution so
+ * far; nx_resume takes from the store by itself. */
+NX_API nx_code_t nx_import_stored(nx_runtime_t *rt, const char *suspension_id,
+                                  nx_recording_t **recording, nx_result_t **out);
+
 /* When rt has a store and a suspended execution could not be put into it,
  * why (the execution then waits in this process, as with no store, until
  * its TTL); NULL otherwise. Owner: the result. */

@@ -24,7 +24,7 @@ typedef struct cli_run {
     double ms;
 } cli_run_t;
 
-static double slowdown = 1;
+static double slowdown __attribute__((unused)) = 1;
 
 static inline double now_ms(void)
 {

@@ -170,22 +170,11 @@ nx_code_t nx_export(nx_runtime_t *rt, const char *suspension_id, uint8_t **bytes
     return NX_OK;
 }
 
-nx_code_t nx_import(nx_runtime_t *rt, const void *bytes, size_t len, nx_recording_t **recording,
-                    nx_result_t **out)
+/* Makes an imported (or taken) e wait in rt; *out gets the whole
+ * execution so far. */
+static nx_code_t settle_import(nx_runtime_t *rt, nx_exec_t *e, uint64_t started,
+                               nx_recording_t **recording, nx_result_t **out)
 {
-    if (recording)
-        *recording = NULL;
-    if (out)
-        *out = NULL;
-    uint64_t started = nx_clock_us();
-    nx_code_t code = nx_execution_check_call(rt, bytes != NULL, out);
-    if (code != NX_OK)
-        return code;
-    char err[256] = "";
-    nx_exec_t *e;
-    code = nx_import_execution(rt, bytes, len, &e, err, sizeof err);
-    if (code != NX_OK)
-        return nx_execution_fail(out, code, err[0] ? err : "the export cannot be imported");
     if (deadline_left_ms(e) == 0) {
         uint32_t deadline = e->limits.deadline_ms;
         discard(rt, e);
@@ -204,9 +193,10 @@ nx_code_t nx_import(nx_runtime_t *rt, const void *bytes, size_t len, nx_recordin
     nx_exec_list_pending(e, r);
     nx_result_metrics_mut(r)->duration_us = nx_clock_us() - started;
     nx_recording_t *rec = nx_recorder_recording(e->recorder);
+    e->from_store = false;
     nx_pool_park(&rt->pool);
-    code = nx_suspensions_park(&rt->suspensions, e, nx_clock_ms() + rt->config.suspension_ttl_ms,
-                               nx_clock_ms() + deadline_left_ms(e));
+    nx_code_t code = nx_suspensions_park(&rt->suspensions, e, nx_clock_ms() + rt->config.suspension_ttl_ms,
+                                         nx_clock_ms() + deadline_left_ms(e));
     if (code != NX_OK) {
         nx_suspensions_forget(&rt->suspensions, e);
         nx_execution_drop(rt, e);
@@ -217,4 +207,47 @@ nx_code_t nx_import(nx_runtime_t *rt, const void *bytes, size_t len, nx_recordin
         *recording = nx_recording_retain(rec);
     *out = r;
     return NX_OK;
+}
+
+nx_code_t nx_import(nx_runtime_t *rt, const void *bytes, size_t len, nx_recording_t **recording,
+                    nx_result_t **out)
+{
+    if (recording)
+        *recording = NULL;
+    uint64_t started = nx_clock_us();
+    nx_code_t code = nx_execution_check_call(rt, bytes != NULL, out);
+    if (code != NX_OK)
+        return code;
+    char err[256] = "";
+    nx_exec_t *e;
+    code = nx_import_execution(rt, bytes, len, &e, err, sizeof err);
+    if (code != NX_OK)
+        return nx_execution_fail(out, code, err[0] ? err : "the export cannot be imported");
+    return settle_import(rt, e, started, recording, out);
+}
+
+nx_code_t nx_import_stored(nx_runtime_t *rt, const char *suspension_id, nx_recording_t **recording,
+                           nx_result_t **out)
+{
+    if (recording)
+        *recording = NULL;
+    uint64_t started = nx_clock_us();
+    nx_code_t code = nx_execution_check_call(rt, suspension_id != NULL, out);
+    if (code != NX_OK)
+        return code;
+    if (!rt->store)
+        return nx_execution_fail(out, NX_E_INVALID_ARGUMENT, "the runtime has no store");
+    char err[256] = "";
+    nx_exec_t *e = NULL;
+    uint32_t deadline_passed = 0;
+    code = nx_durable_take(rt, suspension_id, &e, &deadline_passed, err, sizeof err);
+    if (code == NX_OK && deadline_passed) {
+        *out = nx_result_error_new(NX_E_TIMEOUT, "the execution passed its %u ms overall deadline "
+                                   "while it waited for extension answers", deadline_passed);
+        return *out ? NX_OK : NX_E_INTERNAL_ERROR;
+    }
+    if (code != NX_OK)
+        return nx_execution_fail(out, code, err[0] ? err : "no execution waits in the store on that id");
+    e->taken = false;
+    return settle_import(rt, e, started, recording, out);
 }
