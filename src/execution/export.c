@@ -32,6 +32,7 @@
 #include <zstd.h>
 
 #include "common/clock.h"
+#include "common/values.h"
 #include "execution/execution.h"
 #include "execution/export.h"
 #include "record/recorder.h"
@@ -326,7 +327,10 @@ nx_code_t nx_import_execution(nx_runtime_t *rt, const uint8_t *blob, size_t len,
     nx_exec_t *e = NULL;
     nx_instance_t *inst = NULL;
     code = NX_E_INVALID_ARGUMENT;
-    if (msgpack_unpack((const char *)payload, payload_len, &off, &zone, &root) != MSGPACK_UNPACK_SUCCESS ||
+    /* walked once before msgpack-c reads it: every count it states is
+     * backed by bytes (msgpack-c allocates what a count claims) */
+    if (nx_value_check(payload, payload_len, NULL) != NX_OK ||
+        msgpack_unpack((const char *)payload, payload_len, &off, &zone, &root) != MSGPACK_UNPACK_SUCCESS ||
         off != payload_len || root.type != MSGPACK_OBJECT_ARRAY || root.via.array.size != 4) {
         snprintf(err, err_size, "the exported execution is malformed");
         goto out;
