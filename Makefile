@@ -373,7 +373,7 @@ BENCH_SRCS := $(wildcard bench/*.c)
 
 $(B)/bench/report: $(BENCH_SRCS) bench/report.h $(INTERNAL_LIB) $(NATIVE_QJS_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -isystem $(QJS) $(BENCH_SRCS) $(NATIVE_QJS_OBJS) $(INTERNAL_LIB) $(HOST_LIBS) \
+	$(CC) $(HOST_CFLAGS) -Itests -isystem $(QJS) $(BENCH_SRCS) $(NATIVE_QJS_OBJS) $(INTERNAL_LIB) $(HOST_LIBS) \
 	  -Wl,--wrap=nx_instance_restore -o $@
 
 # The performance report: a table on stdout and build/bench.json.

@@ -2,6 +2,7 @@
  * build/bench.json. Figures on this shared 2-core machine are noisy:
  * sections interleave what they compare and report medians. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,15 +118,34 @@ static void write_json(const char *path)
     printf("\nwritten to %s\n", path);
 }
 
+/* Whether section name was asked for: all of them when none is named. */
+static bool wanted(int argc, char **argv, const char *name)
+{
+    if (argc <= 2)
+        return true;
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* report [OUT.json [SECTION...]]: sections latency, threads, memory,
+ * compute, durable (default: all). */
 int main(int argc, char **argv)
 {
     const char *out = argc > 1 ? argv[1] : "build/bench.json";
     const char *counter = "examples/counter.js";
     printf("Nexus performance report (medians; 2-core machine, noisy)\n");
-    bench_latency(counter);
-    bench_threads(counter);
-    bench_memory(counter);
-    bench_compute("bench/compute.js", "bench/alloc.js");
+    if (wanted(argc, argv, "latency"))
+        bench_latency(counter);
+    if (wanted(argc, argv, "threads"))
+        bench_threads(counter);
+    if (wanted(argc, argv, "memory"))
+        bench_memory(counter);
+    if (wanted(argc, argv, "compute"))
+        bench_compute("bench/compute.js", "bench/alloc.js");
+    if (wanted(argc, argv, "durable"))
+        bench_durable();
     print_table();
     write_json(out);
     return 0;

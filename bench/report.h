@@ -21,6 +21,7 @@ void bench_compute(const char *compute_path, const char *alloc_path);
 void bench_latency(const char *counter_path);
 void bench_threads(const char *counter_path);
 void bench_memory(const char *counter_path);
+void bench_durable(void);
 
 /* The counter handler's context (state {count: 41}, args {step: 1},
  * the three capabilities it needs). */
