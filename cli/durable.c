@@ -64,7 +64,7 @@ static int write_export(const char *path, const uint8_t *bytes, size_t len)
 
 int cli_durable_leave(nx_runtime_t *rt, const cli_options_t *o, const nx_result_t *r)
 {
-    if (nx_result_status(r) != NX_STATUS_SUSPENDED)
+    if (nx_result_status(r) != NX_STATUS_SUSPENDED || (!o->suspend_to && !o->store_url))
         return CLI_OK;
     if (o->store_url) {
         const char *why = nx_result_store_error(r);
