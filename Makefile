@@ -227,10 +227,12 @@ fuzz: $(FUZZ_TARGETS)
 
 # ---- Node.js package -------------------------------------------------------------
 #
-# node/ links libnexus.a into an N-API addon; its npm dependencies are pinned
-# by node/package-lock.json.
+# node/ compiles the library's sources (globbed by node/scripts/native.js)
+# with the addon's, links the guest object and the static archives of
+# msgpack-c, jansson and libcrypto into one N-API addon that needs only the
+# C runtime; its npm dependencies are pinned by node/package-lock.json.
 
-node: $(LIB)
+node: $(GUEST_OBJ) $(B)/guest/guest_id.h
 	cd node && (test -d node_modules || npm ci --ignore-scripts) && $(NODE) scripts/build.js
 test-node: node
 	$(NODE) --test node/test/
