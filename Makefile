@@ -239,9 +239,21 @@ test-node: node
 bench-node: node
 	$(NODE) node/bench/compare.js
 
-test: test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz test-node
+# The npm tarball: npm pack runs node/scripts/prepack.js, which adds the
+# prebuilt addon (prebuilds/linux-x64/) and the sources to build it
+# elsewhere (native/: the library's C, the translated guest). Neither is
+# committed. test-node-pack installs it as a new user would.
+NODE_TGZ := $(B)/nexus-runtime-$(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' node/package.json).tgz
+
+node-pack: node
+	cd node && npm pack --pack-destination $(abspath $(B))
+	@test -f $(NODE_TGZ)
+test-node-pack: node-pack
+	bash node/test-install/run.sh $(NODE_TGZ)
+
+test: test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz test-node test-node-pack
 .PHONY: test test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz fuzz \
-        node test-node bench-node
+        node test-node bench-node node-pack test-node-pack
 
 # ---- benchmarks ----------------------------------------------------------------------
 #

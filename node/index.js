@@ -10,26 +10,10 @@ const os = require('node:os');
 const path = require('node:path');
 const { Encoder, Decoder } = require('@msgpack/msgpack');
 
+const { loadAddon } = require('./lib/load.js');
+
 const native = loadAddon();
 configureExecutors();
-
-function loadAddon() {
-  const candidates = ['Release', 'Debug'].map((t) => path.join(__dirname, 'build', t, 'nexus.node'));
-  let firstError;
-  for (const file of candidates) {
-    try {
-      return require(file);
-    } catch (e) {
-      if (e && e.code === 'MODULE_NOT_FOUND') continue;
-      firstError = firstError || e;
-    }
-  }
-  const e = new Error('nexus-runtime: the native addon is not built (run `npm install` or ' +
-                      '`node scripts/build.js` in the package directory)' +
-                      (firstError ? `: ${firstError.message}` : ''));
-  e.code = 'INTERNAL_ERROR';
-  throw e;
-}
 
 // Executions run on executors: napi async works on the libuv threadpool,
 // at most one per pool thread. After its last request one executor spins
