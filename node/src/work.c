@@ -1,12 +1,16 @@
-/* work.c - the addon's asynchronous calls: execute, executeCompiled,
- * precompile, resume, cancel and shutdown, as requests. Each request is
+/* work.c - the addon's asynchronous calls: execute (optionally recorded),
+ * executeCompiled, precompile, resume, cancel, replay and shutdown, as
+ * requests. Each request is
  * built on the JS thread (copying everything the worker needs), run by an
  * executor on the libuv threadpool (queue.c) - the nx_* call, then
  * nx_result_to_msgpack - and completed back on the JS thread, where it
  * settles its promise.
  *
  * A call that ran resolves with a Buffer holding the result as MessagePack
- * (precompile: a handler object; cancel/shutdown: undefined). A call the
+ * (a recorded execute: [Buffer, recording object]; precompile: a handler
+ * object; cancel/shutdown: undefined). Host calls an interceptor saw
+ * during the call are handed to the runtime's interceptor callback just
+ * before the promise settles (intercept.c). A call the
  * library refused (its nx_code_t is not NX_OK) rejects with an Error whose
  * .code is nx_code_name(code) and, when the library produced a result,
  * whose .resultBuffer holds it as MessagePack.
@@ -14,8 +18,8 @@
  * Requests are counted on their runtime (in_flight) and hold strong
  * references to the runtime object (and handler object) until completed.
  * shutdown() withdraws the runtime's requests still queued (they reject
- * with INVALID_ARGUMENT), then queues nx_runtime_shutdown, which waits for
- * the running ones. See addon.c for when the runtime is freed. */
+ * with SHUT_DOWN), then queues nx_runtime_shutdown, which waits for the
+ * running ones. See addon.c for when the runtime is freed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +32,9 @@ typedef enum nxa_op {
     OP_PRECOMPILE,
     OP_RESUME,
     OP_CANCEL,
-    OP_SHUTDOWN
+    OP_SHUTDOWN,
+    OP_EXECUTE_RECORDED,
+    OP_REPLAY
 } nxa_op_t;
 
 struct nxa_work {
@@ -51,6 +57,11 @@ struct nxa_work {
     nx_outcome_t outcome;
     uint8_t *value;                /* outcome.value's bytes (malloc) */
     char *error_message;           /* outcome.error_message (malloc) */
+    uint32_t wait_ms;              /* how long a host function may take */
+
+    /* written by the worker */
+    nx_recording_t *recording;     /* OP_EXECUTE_RECORDED; OP_REPLAY's input */
+    nxa_seen_t *seen;              /* host calls interceptors saw (intercept.c) */
 
     /* outputs, written by the worker */
     nx_code_t code;
@@ -65,7 +76,7 @@ struct nxa_work {
 static nxa_work_t *new_work(napi_env env, nxa_op_t op, nxa_runtime_t *owner)
 {
     if (owner->closing || !owner->rt) {
-        nxa_throw(env, "INVALID_ARGUMENT", "the runtime is shut down");
+        nxa_throw(env, "SHUT_DOWN", "the runtime is shut down");
         return NULL;
     }
     nxa_work_t *w = calloc(1, sizeof *w);
@@ -76,6 +87,7 @@ static nxa_work_t *new_work(napi_env env, nxa_op_t op, nxa_runtime_t *owner)
     w->op = op;
     w->owner = owner;
     w->rt = owner->rt;
+    w->wait_ms = owner->default_timeout_ms;
     return w;
 }
 
@@ -90,13 +102,44 @@ static void free_work(nxa_work_t *w)
     nx_free(w->buf);
     free(w->message);
     nx_handler_free(w->compiled);
+    nx_recording_free(w->recording);
+    nxa_seen_free(w->seen);
     free(w);
 }
 
+/* Per-execution limits from an object such as { timeoutMs: 100 } (absent
+ * or 0: the runtime's default). Returns false with an exception pending. */
+static bool read_limits(napi_env env, napi_value obj, nx_limits_t *l)
+{
+    const struct { const char *name; uint32_t *field; } fields[] = {
+        { "timeoutMs", &l->timeout_ms },
+        { "memoryLimitMb", &l->memory_mb },
+        { "maxHostCalls", &l->max_host_calls },
+        { "maxValueBytes", &l->max_value_bytes },
+        { "maxLogBytes", &l->max_log_bytes },
+        { "maxEvents", &l->max_events },
+        { "maxViewCommands", &l->max_view_commands },
+        { "maxLogs", &l->max_logs },
+        { "maxStateKeys", &l->max_state_keys },
+        { "maxOutputBytes", &l->max_output_bytes },
+    };
+    memset(l, 0, sizeof *l);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        napi_value v;
+        bool nullish;
+        if (!NXA_OK(env, napi_get_named_property(env, obj, fields[i].name, &v)) ||
+            !nxa_is_nullish(env, v, &nullish))
+            return false;
+        if (!nullish && !nxa_u32(env, v, fields[i].name, fields[i].field))
+            return false;
+    }
+    return true;
+}
+
 /* Builds the context from (panelId, handlerName, state, args, scope,
- * capabilities, timeoutMs): strings or null, MessagePack Buffers or null,
- * an array of strings or null, a uint32 or null (0: the runtime's). */
-static bool build_context(napi_env env, const napi_value *a, nx_context_t **out)
+ * capabilities, limits): strings or null, MessagePack Buffers or null, an
+ * array of strings or null, a limits object or null. */
+static bool build_context(napi_env env, const napi_value *a, nx_context_t **out, uint32_t *wait_ms)
 {
     nx_context_t *ctx = NULL;
     nx_code_t code = nx_context_create(&ctx);
@@ -165,12 +208,13 @@ static bool build_context(napi_env env, const napi_value *a, nx_context_t **out)
         ok = nxa_is_nullish(env, a[6], &nullish);
     if (ok && !nullish) {
         nx_limits_t limits;
-        memset(&limits, 0, sizeof limits);
-        ok = nxa_u32(env, a[6], "timeoutMs", &limits.timeout_ms);
-        if (ok && limits.timeout_ms && (code = nx_context_set_limits(ctx, &limits)) != NX_OK) {
-            nxa_throw(env, nx_code_name(code), "invalid timeoutMs");
+        ok = read_limits(env, a[6], &limits);
+        if (ok && (code = nx_context_set_limits(ctx, &limits)) != NX_OK) {
+            nxa_throw(env, nx_code_name(code), "invalid limits");
             ok = false;
         }
+        if (ok && limits.timeout_ms)
+            *wait_ms = limits.timeout_ms;
     }
     if (!ok) {
         nx_context_free(ctx);
@@ -185,11 +229,16 @@ static bool build_context(napi_env env, const napi_value *a, nx_context_t **out)
 nxa_work_t **nxa_work_link(nxa_work_t *w) { return &w->link; }
 const nxa_runtime_t *nxa_work_owner(const nxa_work_t *w) { return w->owner; }
 bool nxa_work_cancellable(const nxa_work_t *w) { return w->op != OP_SHUTDOWN; }
+nxa_seen_t **nxa_work_seen(nxa_work_t *w) { return &w->seen; }
+uint32_t nxa_work_wait_ms(const nxa_work_t *w) { return w->wait_ms; }
 
 /* ---- the worker side ------------------------------------------------------------------------ */
 
+_Thread_local nxa_work_t *nxa_current_work;
+
 void nxa_work_run(nxa_work_t *w)
 {
+    nxa_current_work = w; /* for interceptors and host functions */
     nx_result_t *r = NULL;
     bool wants_result = true;
     switch (w->op) {
@@ -215,6 +264,12 @@ void nxa_work_run(nxa_work_t *w)
         w->code = NX_OK;
         wants_result = false;
         break;
+    case OP_EXECUTE_RECORDED:
+        w->code = nx_execute_recorded(w->rt, w->source, w->source_len, w->ctx, &w->recording, &r);
+        break;
+    case OP_REPLAY:
+        w->code = nx_replay(w->rt, w->recording, &r);
+        break;
     }
     if (r) {
         if (w->code != NX_OK) {
@@ -232,6 +287,7 @@ void nxa_work_run(nxa_work_t *w)
     } else if (wants_result && w->code == NX_OK) {
         w->code = NX_E_INTERNAL_ERROR; /* the library ran out of memory */
     }
+    nxa_current_work = NULL;
 }
 
 /* ---- the JS side of completion ---------------------------------------------------------------- */
@@ -291,9 +347,23 @@ static napi_value success_value(napi_env env, nxa_work_t *w)
     case OP_EXECUTE:
     case OP_EXECUTE_COMPILED:
     case OP_RESUME:
+    case OP_REPLAY:
         if (!NXA_OK(env, napi_create_buffer_copy(env, w->buf_len, w->buf, NULL, &v)))
             return NULL;
         return v;
+    case OP_EXECUTE_RECORDED: {
+        napi_value pair, buffer, recording;
+        if (!NXA_OK(env, napi_create_buffer_copy(env, w->buf_len, w->buf, NULL, &buffer)) ||
+            !NXA_OK(env, napi_create_array_with_length(env, 2, &pair)) ||
+            !NXA_OK(env, napi_set_element(env, pair, 0, buffer)))
+            return NULL;
+        nx_recording_t *rec = w->recording;
+        w->recording = NULL; /* the object owns it now, even on failure */
+        if (!(recording = nxa_wrap_recording(env, rec)) ||
+            !NXA_OK(env, napi_set_element(env, pair, 1, recording)))
+            return NULL;
+        return pair;
+    }
     case OP_PRECOMPILE: {
         nx_handler_t *h = w->compiled;
         w->compiled = NULL; /* nxa_wrap_handler owns it now, even on failure */
@@ -326,14 +396,25 @@ void nxa_work_complete(napi_env env, nxa_work_t *w, bool cancelled)
 
     napi_value value = NULL;
     bool resolve = false;
+    if (!cancelled && w->seen)
+        nxa_deliver_seen(env, owner, w->seen);
     if (cancelled) {
-        value = nxa_make_error(env, "INVALID_ARGUMENT",
+        value = nxa_make_error(env, "SHUT_DOWN",
                                "the runtime was shut down before this call started");
     } else if (w->code == NX_OK) {
         value = success_value(env, w);
         resolve = value != NULL;
     } else {
-        value = refusal(env, w);
+        if (w->code == NX_E_INVALID_ARGUMENT && owner->closing) {
+            /* the library refused because shutdown began meanwhile */
+            free(w->message);
+            w->message = NULL;
+            nx_free(w->buf);
+            w->buf = NULL;
+            value = nxa_make_error(env, "SHUT_DOWN", "the runtime was shut down while this call waited");
+        } else {
+            value = refusal(env, w);
+        }
     }
     if (!value) {
         value = take_exception(env);
@@ -404,21 +485,40 @@ static napi_value abandon(nxa_work_t *w)
 }
 
 /* execute(runtime, source, panelId, handlerName, state, args, scope,
- *         capabilities, timeoutMs) -> Promise<Buffer> */
+ *         capabilities, limits, record) -> Promise<Buffer>, or with record
+ * true Promise<[Buffer, recording]> */
 napi_value nxa_execute(napi_env env, napi_callback_info info)
 {
-    napi_value argv[9];
-    nxa_work_t *w = begin(env, info, 9, argv, OP_EXECUTE);
+    napi_value argv[10];
+    nxa_work_t *w = begin(env, info, 10, argv, OP_EXECUTE);
     if (!w)
         return NULL;
+    bool record = false;
+    napi_valuetype t;
+    if (!NXA_OK(env, napi_typeof(env, argv[9], &t)) || (t == napi_boolean && !nxa_bool(env, argv[9], "record", &record)))
+        return abandon(w);
+    if (record)
+        w->op = OP_EXECUTE_RECORDED;
     w->source = nxa_string(env, argv[1], "code", &w->source_len);
-    if (!w->source || !build_context(env, argv + 2, &w->ctx))
+    if (!w->source || !build_context(env, argv + 2, &w->ctx, &w->wait_ms))
+        return abandon(w);
+    return submit(env, w, argv[0], NULL);
+}
+
+/* replay(runtime, recording object) -> Promise<Buffer> */
+napi_value nxa_replay(napi_env env, napi_callback_info info)
+{
+    napi_value argv[2];
+    nxa_work_t *w = begin(env, info, 2, argv, OP_REPLAY);
+    if (!w)
+        return NULL;
+    if (!(w->recording = nxa_recording_load(env, argv[1])))
         return abandon(w);
     return submit(env, w, argv[0], NULL);
 }
 
 /* executeCompiled(runtime, handler, panelId, handlerName, state, args,
- *                 scope, capabilities, timeoutMs) -> Promise<Buffer> */
+ *                 scope, capabilities, limits) -> Promise<Buffer> */
 napi_value nxa_execute_compiled(napi_env env, napi_callback_info info)
 {
     napi_value argv[9];
@@ -434,7 +534,7 @@ napi_value nxa_execute_compiled(napi_env env, napi_callback_info info)
     }
     w->handler_owner = h;
     w->handler = h->handler;
-    if (!build_context(env, argv + 2, &w->ctx))
+    if (!build_context(env, argv + 2, &w->ctx, &w->wait_ms))
         return abandon(w);
     return submit(env, w, argv[0], argv[1]);
 }
