@@ -213,9 +213,30 @@ let input;
 let inView;
 let at;
 
+// Short strings (keys, names, codes: most of a result) come from a small
+// direct-mapped cache keyed by their bytes: a native slice per string was
+// most of decoding a result.
+const CACHE_SLOTS = 1024;
+const cacheBytes = new Array(CACHE_SLOTS).fill(null);
+const cacheStrings = new Array(CACHE_SLOTS).fill('');
+
 function str(n) {
-  const s = input.utf8Slice ? input.utf8Slice(at, at + n) : input.toString('utf8', at, at + n);
+  const start = at;
   at += n;
+  if (n === 0) return '';
+  if (n > 16) return input.utf8Slice(start, at);
+  let h = n;
+  for (let i = start; i < at; i++) h = (Math.imul(h, 31) + input[i]) | 0;
+  const slot = (h >>> 0) & (CACHE_SLOTS - 1);
+  const cached = cacheBytes[slot];
+  if (cached !== null && cached.length === n) {
+    let same = true;
+    for (let i = 0; i < n; i++) if (cached[i] !== input[start + i]) { same = false; break; }
+    if (same) return cacheStrings[slot];
+  }
+  const s = input.utf8Slice(start, at);
+  cacheBytes[slot] = input.slice(start, at);
+  cacheStrings[slot] = s;
   return s;
 }
 

@@ -15,7 +15,11 @@
  * microseconds to wake, so for spin_us after submitting a request while no
  * other is in flight, an idle handle keeps the event loop polling instead
  * of sleeping (the loop keeps running callbacks; it only does not block),
- * and a result that arrives within that window is picked up at once.
+ * and a result that arrives within that window is picked up at once:
+ * while the loop polls, an executor puts finished requests on a list the
+ * idle callback drains (settling their promises inside a callback scope),
+ * instead of waking the loop through the threadsafe function's async
+ * handle, which costs a write, an epoll round and a dispatch.
  *
  * Spinning only pays while CPUs are idle: with more runnable threads than
  * CPUs it makes everything slower. So whether to spin is decided by what it
@@ -60,6 +64,11 @@ struct nxa_queue {
     uint32_t js_in_flight;         /* JS thread only: submitted, not completed */
     uv_idle_t *idle;               /* JS thread only: keeps the loop polling */
     bool idle_active;
+    bool polled;                   /* the loop polls: deliver through `done` */
+    nxa_work_t *done_head, *done_tail; /* finished, for the idle callback */
+    napi_env env;                  /* for the idle callback */
+    napi_ref scope_resource;       /* the idle delivery's callback scope */
+    napi_async_context scope_context;
     uint64_t idle_deadline_us;     /* polling stops then, or with no request */
     /* JS thread only: choosing the mode */
     uint32_t period_us[PERIOD];    /* latencies of this period's requests */
@@ -133,6 +142,14 @@ static void deliver_locked(nxa_queue_t *q, nxa_work_t *w)
 {
     if (q->closing)
         return; /* the environment is going away: leak w, touch nothing */
+    if (q->polled) {
+        if (q->done_tail)
+            *nxa_work_link(q->done_tail) = w;
+        else
+            q->done_head = w;
+        q->done_tail = w;
+        return;
+    }
     /* on failure (the function is closing) w is leaked the same way */
     napi_call_threadsafe_function(q->tsfn, w, napi_tsfn_nonblocking);
 }
@@ -205,14 +222,47 @@ static bool start_executor(napi_env env, nxa_queue_t *q)
 
 /* ---- the JS thread ------------------------------------------------------------------- */
 
-/* Each turn of the event loop while polling. */
+/* Settles the finished requests on the done list, inside a callback scope
+ * (so that the promise reactions run when it closes, as after any
+ * callback from Node). */
+static void deliver_done(nxa_queue_t *q, nxa_work_t *list)
+{
+    napi_env env = q->env;
+    napi_handle_scope hs;
+    napi_callback_scope cs;
+    napi_value resource;
+    if (napi_open_handle_scope(env, &hs) != napi_ok)
+        return; /* cannot happen while the environment lives; w leaks */
+    bool scoped = napi_get_reference_value(env, q->scope_resource, &resource) == napi_ok &&
+                  napi_open_callback_scope(env, resource, q->scope_context, &cs) == napi_ok;
+    for (nxa_work_t *w = list, *next; w; w = next) {
+        next = *nxa_work_link(w);
+        *nxa_work_link(w) = NULL;
+        nxa_work_complete(env, w, false);
+    }
+    if (scoped)
+        napi_close_callback_scope(env, cs);
+    napi_close_handle_scope(env, hs);
+}
+
+/* Each turn of the event loop while polling: delivers what finished, and
+ * stops polling when the window closed or more than one request is out. */
 static void on_idle(uv_idle_t *handle)
 {
     nxa_queue_t *q = handle->data;
-    if (q->js_in_flight != 1 || now_us() >= q->idle_deadline_us || !atomic_load(&q->spin_mode)) {
+    bool stop = q->js_in_flight != 1 || now_us() >= q->idle_deadline_us || !atomic_load(&q->spin_mode);
+    pthread_mutex_lock(&q->lock);
+    nxa_work_t *list = q->done_head;
+    q->done_head = q->done_tail = NULL;
+    if (stop)
+        q->polled = false; /* from now on executors wake the loop */
+    pthread_mutex_unlock(&q->lock);
+    if (stop) {
         uv_idle_stop(handle);
         q->idle_active = false;
     }
+    if (list)
+        deliver_done(q, list);
 }
 
 /* After a submission: poll, do not sleep, for the next spin_us - when it
@@ -223,8 +273,12 @@ static void keep_loop_polling(nxa_queue_t *q, unsigned spin_us)
     if (!q->idle || spin_us == 0 || q->js_in_flight != 1 || !atomic_load(&q->spin_mode))
         return;
     q->idle_deadline_us = now_us() + spin_us;
-    if (!q->idle_active && uv_idle_start(q->idle, on_idle) == 0)
+    if (!q->idle_active && q->scope_resource && uv_idle_start(q->idle, on_idle) == 0) {
         q->idle_active = true;
+        pthread_mutex_lock(&q->lock);
+        q->polled = true;
+        pthread_mutex_unlock(&q->lock);
+    }
 }
 
 static int compare_u32(const void *a, const void *b)
@@ -374,6 +428,10 @@ static void cleanup_hook(void *arg)
         uv_close((uv_handle_t *)q->idle, free_idle);
         q->idle = NULL;
     }
+    if (q->scope_context)
+        napi_async_destroy(q->env, q->scope_context);
+    if (q->scope_resource)
+        napi_delete_reference(q->env, q->scope_resource);
     pthread_mutex_lock(&q->lock);
     q->closing = true;
     queue_unref_locked_and_unlock(q);
@@ -406,6 +464,13 @@ bool nxa_queue_init(napi_env env, unsigned max_executors, unsigned spin_us)
         return false;
     }
     /* the idle handle is an optimisation: without one the loop just sleeps */
+    q->env = env;
+    napi_value resource, resource_name;
+    if (napi_create_object(env, &resource) == napi_ok &&
+        napi_create_string_utf8(env, "nexus.deliver", NAPI_AUTO_LENGTH, &resource_name) == napi_ok &&
+        napi_async_init(env, resource, resource_name, &q->scope_context) == napi_ok &&
+        napi_create_reference(env, resource, 1, &q->scope_resource) != napi_ok)
+        q->scope_resource = NULL;
     uv_loop_t *loop = NULL;
     if (napi_get_uv_event_loop(env, &loop) == napi_ok && loop && (q->idle = malloc(sizeof *q->idle))) {
         if (uv_idle_init(loop, q->idle) == 0) {
