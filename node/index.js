@@ -18,9 +18,12 @@ const {
 
 const native = loadAddon();
 configureExecutors();
+// results of callback calls arrive here (lib/execution.js reads them at once)
+const sharedResults = Buffer.from(native.sharedBuffer());
 
-// Executions run on executors: napi async works on the libuv threadpool,
-// at most one per pool thread. After its last request one executor spins
+// Executions run on executors: threads of the addon's own, at most
+// maxExecutors (default: one per CPU, at least 2; NEXUS_EXECUTORS), kept
+// asleep between requests. After its last request one executor spins
 // briefly (spinMicros) waiting for the next, and the event loop polls for
 // as long while a single request is in flight, so awaiting executions one
 // after another does not pay two thread wake-ups each time. The addon
@@ -28,12 +31,12 @@ configureExecutors();
 // on a single CPU it is off. NEXUS_SPIN_US overrides the spin (0: off).
 function configureExecutors(options = {}) {
   const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const pool = Math.min(1024, Math.max(1, Number.parseInt(process.env.UV_THREADPOOL_SIZE, 10) || 4));
-  const envSpin = process.env.NEXUS_SPIN_US;
-  const defaultSpin = envSpin !== undefined && envSpin !== '' && Number.isInteger(Number(envSpin))
-    ? Number(envSpin) : (cpus > 1 ? 200 : 0);
-  const maxExecutors = options.maxExecutors ?? pool;
-  const spinMicros = options.spinMicros ?? defaultSpin;
+  const envInt = (name) => {
+    const v = process.env[name];
+    return v !== undefined && v !== '' && Number.isInteger(Number(v)) ? Number(v) : undefined;
+  };
+  const maxExecutors = options.maxExecutors ?? envInt('NEXUS_EXECUTORS') ?? Math.min(1024, Math.max(2, cpus));
+  const spinMicros = options.spinMicros ?? envInt('NEXUS_SPIN_US') ?? (cpus > 1 ? 200 : 0);
   if (!isU32(maxExecutors) || maxExecutors < 1 || maxExecutors > 1024) {
     throw invalid('maxExecutors must be an integer from 1 to 1024');
   }
@@ -112,7 +115,8 @@ class NexusRuntime {
       nativeError,
       servedHere: (name) => Boolean(extensions.get(name)),
       extensionHandler: (name) => extensions.get(name),
-      resume: (id, o) => native.resume(rt, id, o.isError, o.isError ? null : o.value, o.isError ? o.message : null),
+      shared: sharedResults,
+      resume: (id, o, cb) => native.resume(rt, id, o.isError, o.isError ? null : o.value, o.isError ? o.message : null, cb),
       cancel: (id) => {
         if (this.#shutdown) return; // shutdown cancels every suspended execution
         try {
@@ -138,7 +142,7 @@ class NexusRuntime {
       checkCode(code);
       const opts = validateCallOptions(options, { record: true });
       return this.#start(validateContext(context), opts,
-        (args, limits) => native.execute(this.#rt, code, ...args, limits, opts.record === true));
+        (args, limits, cb) => native.execute(this.#rt, code, ...args, limits, opts.record === true, cb));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -167,7 +171,7 @@ class NexusRuntime {
       }
       const opts = validateCallOptions(options);
       return this.#start(validateContext(context), opts,
-        (args, limits) => native.executeCompiled(this.#rt, internals.nativeHandle, ...args, limits));
+        (args, limits, cb) => native.executeCompiled(this.#rt, internals.nativeHandle, ...args, limits, cb));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -186,7 +190,7 @@ class NexusRuntime {
     const promise = exec.attach(opts.signal);
     const run = () => {
       const args = [ctx.panelId, ctx.handlerName, encoded[0], encoded[1], encoded[2], ctx.caps];
-      exec.step(() => call(args, limits));
+      exec.step((cb) => call(args, limits, cb));
     };
     const wait = core.admission.acquire(opts.signal);
     if (!wait) {

@@ -48,6 +48,7 @@ class Execution {
     this.holdsSlot = false;    // an admission slot (released when handed to the caller)
     this.timer = setTimeout(() => this.expire(), deadlineMs);
     this.ttlTimer = null;
+    this.callback = null;      // the addon's completion callback, made once
   }
 
   // A promise for the caller, bound to signal.
@@ -68,17 +69,16 @@ class Execution {
     return c;
   }
 
-  // Runs a native call (a promise-returning function) and goes on from its
-  // result.
+  // Runs a native call, call(callback), and goes on from its result: the
+  // addon calls back with (error) or (null, the result's length in the
+  // shared buffer | a Buffer | [either, recording]).
   step(call) {
     this.busy = true;
-    let p;
     try {
-      p = call();
+      call(this.callback || (this.callback = (e, out) => (e ? this.onNativeError(e) : this.onNative(out))));
     } catch (e) {
-      p = Promise.reject(e);
+      this.onNativeError(e);
     }
-    p.then((out) => this.onNative(out), (e) => this.onNativeError(e));
   }
 
   onNativeError(e) {
@@ -95,7 +95,8 @@ class Execution {
         this.recording = out[1];
         out = out[0];
       }
-      r = values.decode(out);
+      // read the shared buffer now: the next completion overwrites it
+      r = typeof out === 'number' ? values.decode(this.core.shared, out) : values.decode(out);
     } catch (e) {
       if (!this.finished) this.end('reject', e);
       return;
@@ -126,7 +127,7 @@ class Execution {
       if (this.finished) return;
       this.answers.delete(id);
       this.suspended = null;
-      this.step(() => this.core.resume(id, outcome));
+      this.step((cb) => this.core.resume(id, outcome, cb));
     });
   }
 
@@ -171,7 +172,7 @@ class Execution {
     this.timer.ref();
     const promise = this.attach(signal);
     this.suspended = null;
-    this.step(() => this.core.resume(id, outcome));
+    this.step((cb) => this.core.resume(id, outcome, cb));
     return promise;
   }
 

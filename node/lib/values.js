@@ -336,15 +336,16 @@ function read() {
   }
 }
 
-// Decodes one MessagePack document (the library validated it already).
-function decode(buffer) {
+// Decodes one MessagePack document, the first length bytes of buffer (the
+// library validated it already).
+function decode(buffer, length = buffer.length) {
   const saved = [input, inView, at]; // re-entrancy: a getter cannot run here, but be safe
   input = buffer;
-  inView = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  inView = new DataView(buffer.buffer, buffer.byteOffset, length);
   at = 0;
   try {
     const v = read();
-    if (at !== buffer.length) throw new NexusError('SERIALIZATION_ERROR', 'trailing bytes after the result');
+    if (at !== length) throw new NexusError('SERIALIZATION_ERROR', 'trailing bytes after the result');
     return v;
   } catch (e) {
     if (e instanceof NexusError) throw e;

@@ -457,9 +457,10 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */)
         { "registerInterface", NULL, nxa_register_interface, NULL, NULL, NULL, napi_enumerable, NULL },
         { "benchLatency", NULL, nxa_bench_latency, NULL, NULL, NULL, napi_enumerable, NULL },
         { "benchThroughput", NULL, nxa_bench_throughput, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "sharedBuffer", NULL, nxa_shared_buffer, NULL, NULL, NULL, napi_enumerable, NULL },
     };
     napi_value version;
-    /* 4 executors (the default threadpool size), no spinning until
+    /* 4 executors, no spinning until
      * index.js calls configureExecutors */
     if (!nxa_queue_init(env, 4, 0))
         return NULL;

@@ -161,6 +161,9 @@ size_t nxa_queue_withdraw(napi_env env, const nxa_runtime_t *owner, const nxa_wo
  * nxa_queue_now_us() when it was submitted (0: it never ran, do not time). */
 void nxa_queue_completed(napi_env env, uint64_t submitted_us);
 uint64_t nxa_queue_now_us(void);
+/* The environment's shared result buffer: *data and its size (0 if none). */
+size_t nxa_queue_shared(napi_env env, uint8_t **data);
+napi_value nxa_shared_buffer(napi_env env, napi_callback_info info);
 napi_value nxa_configure_executors(napi_env env, napi_callback_info info);
 
 #endif /* NEXUS_NODE_ADDON_H */

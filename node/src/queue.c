@@ -1,16 +1,20 @@
 /* queue.c - where the addon's calls run: a FIFO of requests (work.c) per
- * Node environment, drained by executors - napi async works on the libuv
- * threadpool - and the delivery of finished requests back to the JS thread
- * through one threadsafe function.
+ * Node environment, drained by executors - threads of the addon's own,
+ * started on demand up to max_executors and then kept, asleep on a
+ * condition variable when there is nothing to do - and the delivery of
+ * finished requests back to the JS thread through one threadsafe function.
  *
- * Why not one napi async work per call: waking a sleeping threadpool
- * thread costs far more than running a typical handler (on a VM, tens of
- * microseconds against ~30). An executor that has just finished a request
- * takes the next one at once; when the queue is empty one executor (never
- * more) spins for a short while (spin_us, 0 to disable; index.js turns it
- * off on a single CPU) before it returns its thread to the pool, so a
- * caller awaiting executions one after another finds it awake. Executors
- * are started on demand, up to max_executors (the threadpool size).
+ * Why not napi async works on the libuv threadpool (as before): each one
+ * made a JS resource object and an async context on the JS thread, and an
+ * executor returned its thread to the pool when the queue emptied, so a
+ * caller awaiting executions one after another paid that every time; and
+ * the pool is shared with fs, dns and zlib. Why not one thread per call:
+ * waking a sleeping thread costs far more than a typical handler runs. An
+ * executor that has just finished a request takes the next one at once;
+ * when the queue is empty one executor (never more) spins for a short
+ * while (spin_us, 0 to disable; index.js turns it off on a single CPU)
+ * before it sleeps, so a caller awaiting executions one after another
+ * finds it awake.
  * The same holds on the way back: a JS thread asleep in epoll takes tens of
  * microseconds to wake, so for spin_us after submitting a request while no
  * other is in flight, an idle handle keeps the event loop polling instead
@@ -55,6 +59,8 @@ struct nxa_queue {
     atomic_size_t queued;          /* their number; spinners read it unlocked */
     unsigned executors;            /* started and not yet finished */
     unsigned spinning;             /* executors spinning for a request (0 or 1) */
+    unsigned sleeping;             /* executors waiting on `wake` */
+    pthread_cond_t wake;           /* a request was queued, or closing */
     unsigned max_executors;
     unsigned spin_us;
     atomic_bool spin_mode;         /* this period spins (executors read it) */
@@ -69,6 +75,9 @@ struct nxa_queue {
     napi_env env;                  /* for the idle callback */
     napi_ref scope_resource;       /* the idle delivery's callback scope */
     napi_async_context scope_context;
+    uint8_t *shared;               /* results for callbacks (work.c) */
+    size_t shared_size;
+    napi_ref shared_ref;           /* its ArrayBuffer */
     uint64_t idle_deadline_us;     /* polling stops then, or with no request */
     /* JS thread only: choosing the mode */
     uint32_t period_us[PERIOD];    /* latencies of this period's requests */
@@ -77,22 +86,18 @@ struct nxa_queue {
     double typical_us[2];          /* per mode (0 sleep, 1 spin); < 0: unknown */
 };
 
-typedef struct executor {
-    napi_async_work async;
-    nxa_queue_t *q;
-} executor_t;
-
 static void queue_unref_locked_and_unlock(nxa_queue_t *q)
 {
     bool last = --q->refs == 0;
     pthread_mutex_unlock(&q->lock);
     if (last) {
         pthread_mutex_destroy(&q->lock);
+        pthread_cond_destroy(&q->wake);
         free(q);
     }
 }
 
-/* ---- the executors (threadpool threads) ----------------------------------------- */
+/* ---- the executors --------------------------------------------------------------- */
 
 static nxa_work_t *pop_locked(nxa_queue_t *q)
 {
@@ -154,12 +159,10 @@ static void deliver_locked(nxa_queue_t *q, nxa_work_t *w)
     napi_call_threadsafe_function(q->tsfn, w, napi_tsfn_nonblocking);
 }
 
-static void executor_execute(napi_env env, void *data)
+static void *executor_main(void *arg)
 {
-    (void)env; /* must not be used off the JS thread */
-    executor_t *x = data;
-    nxa_queue_t *q = x->q;
-    bool spun = false;
+    nxa_queue_t *q = arg;
+    bool spun = true; /* spin only after a request */
     pthread_mutex_lock(&q->lock);
     for (;;) {
         nxa_work_t *w = q->closing ? NULL : pop_locked(q);
@@ -171,48 +174,42 @@ static void executor_execute(napi_env env, void *data)
             deliver_locked(q, w);
             continue;
         }
-        if (q->closing || spun || q->spin_us == 0 || q->spinning > 0 || !atomic_load(&q->spin_mode))
+        if (q->closing)
             break;
-        q->spinning++;
-        unsigned spin_us = q->spin_us;
-        pthread_mutex_unlock(&q->lock);
-        spin_for_request(q, spin_us);
-        pthread_mutex_lock(&q->lock);
-        q->spinning--;
-        spun = true; /* a request taken now resets it; none: stop */
+        if (!spun && q->spin_us > 0 && q->spinning == 0 && atomic_load(&q->spin_mode)) {
+            q->spinning++;
+            unsigned spin_us = q->spin_us;
+            pthread_mutex_unlock(&q->lock);
+            spin_for_request(q, spin_us);
+            pthread_mutex_lock(&q->lock);
+            q->spinning--;
+            spun = true; /* a request taken now resets it; none: sleep */
+            continue;
+        }
+        q->sleeping++;
+        pthread_cond_wait(&q->wake, &q->lock);
+        q->sleeping--;
     }
     q->executors--;
     queue_unref_locked_and_unlock(q);
-    x->q = NULL;
+    return NULL;
 }
 
-static void executor_complete(napi_env env, napi_status status, void *data)
-{
-    (void)status; /* an executor is never cancelled; it owns no promise */
-    executor_t *x = data;
-    nxa_check(env, napi_delete_async_work(env, x->async), "napi_delete_async_work");
-    free(x);
-}
-
-/* JS thread, with q->lock held by the caller released: starts one executor.
- * On failure undoes the accounting done by the caller and throws. */
+/* JS thread, q->lock not held: starts one executor thread. On failure undoes
+ * the accounting done by the caller and throws. */
 static bool start_executor(napi_env env, nxa_queue_t *q)
 {
-    executor_t *x = calloc(1, sizeof *x);
-    napi_value name;
-    bool ok = x != NULL;
-    if (!ok)
-        nxa_throw(env, "INTERNAL_ERROR", "out of memory");
-    ok = ok && NXA_OK(env, napi_create_string_utf8(env, "nexus.executor", NAPI_AUTO_LENGTH, &name)) &&
-         NXA_OK(env, napi_create_async_work(env, NULL, name, executor_execute, executor_complete, x,
-                                            &x->async));
+    pthread_t thread;
+    pthread_attr_t attr;
+    bool ok = pthread_attr_init(&attr) == 0;
     if (ok) {
-        x->q = q;
-        if (NXA_OK(env, napi_queue_async_work(env, x->async)))
-            return true;
-        nxa_check(env, napi_delete_async_work(env, x->async), "napi_delete_async_work");
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        ok = pthread_create(&thread, &attr, executor_main, q) == 0;
+        pthread_attr_destroy(&attr);
     }
-    free(x);
+    if (ok)
+        return true;
+    nxa_throw(env, "INTERNAL_ERROR", "cannot start an executor thread");
     pthread_mutex_lock(&q->lock);
     q->executors--;
     q->refs--; /* the environment's reference remains: never the last */
@@ -310,6 +307,38 @@ static void time_request(nxa_queue_t *q, uint64_t latency_us)
 
 uint64_t nxa_queue_now_us(void) { return now_us(); }
 
+#define SHARED_SIZE (64 * 1024) /* most results are far smaller */
+
+size_t nxa_queue_shared(napi_env env, uint8_t **data)
+{
+    void *p = NULL;
+    if (napi_get_instance_data(env, &p) != napi_ok || !p)
+        return 0;
+    nxa_queue_t *q = p;
+    *data = q->shared;
+    return q->shared ? q->shared_size : 0;
+}
+
+/* sharedBuffer() -> the ArrayBuffer results are copied into for callbacks */
+napi_value nxa_shared_buffer(napi_env env, napi_callback_info info)
+{
+    (void)info;
+    nxa_queue_t *q = nxa_queue_get(env);
+    napi_value ab;
+    if (!q)
+        return NULL;
+    if (!q->shared_ref) {
+        void *data;
+        if (!NXA_OK(env, napi_create_arraybuffer(env, SHARED_SIZE, &data, &ab)) ||
+            !NXA_OK(env, napi_create_reference(env, ab, 1, &q->shared_ref)))
+            return NULL;
+        q->shared = data;
+        q->shared_size = SHARED_SIZE;
+        return ab;
+    }
+    return NXA_OK(env, napi_get_reference_value(env, q->shared_ref, &ab)) ? ab : NULL;
+}
+
 nxa_queue_t *nxa_queue_get(napi_env env)
 {
     void *data = NULL;
@@ -332,10 +361,14 @@ bool nxa_queue_submit(napi_env env, nxa_work_t *w)
         q->head = w;
     q->tail = w;
     size_t queued = atomic_fetch_add(&q->queued, 1) + 1;
-    bool start = q->executors < q->max_executors && queued > q->spinning;
-    if (start) {
-        q->executors++;
-        q->refs++;
+    bool start = false;
+    if (queued > q->spinning) {
+        if (q->sleeping > 0)
+            pthread_cond_signal(&q->wake);
+        else if ((start = q->executors < q->max_executors)) {
+            q->executors++;
+            q->refs++;
+        }
     }
     unsigned executors = q->executors;
     unsigned spin_us = q->spin_us;
@@ -432,8 +465,12 @@ static void cleanup_hook(void *arg)
         napi_async_destroy(q->env, q->scope_context);
     if (q->scope_resource)
         napi_delete_reference(q->env, q->scope_resource);
+    if (q->shared_ref)
+        napi_delete_reference(q->env, q->shared_ref);
+    q->shared = NULL;
     pthread_mutex_lock(&q->lock);
     q->closing = true;
+    pthread_cond_broadcast(&q->wake); /* sleeping executors end */
     queue_unref_locked_and_unlock(q);
 }
 
@@ -449,6 +486,12 @@ bool nxa_queue_init(napi_env env, unsigned max_executors, unsigned spin_us)
         nxa_throw(env, "INTERNAL_ERROR", "cannot create a mutex");
         return false;
     }
+    if (pthread_cond_init(&q->wake, NULL) != 0) {
+        pthread_mutex_destroy(&q->lock);
+        free(q);
+        nxa_throw(env, "INTERNAL_ERROR", "cannot create a condition variable");
+        return false;
+    }
     atomic_init(&q->queued, 0);
     atomic_init(&q->spin_mode, true);
     q->typical_us[0] = q->typical_us[1] = -1;
@@ -460,6 +503,7 @@ bool nxa_queue_init(napi_env env, unsigned max_executors, unsigned spin_us)
         !NXA_OK(env, napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, q,
                                                      deliver_js, &q->tsfn))) {
         pthread_mutex_destroy(&q->lock);
+        pthread_cond_destroy(&q->wake);
         free(q);
         return false;
     }

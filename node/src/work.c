@@ -6,6 +6,13 @@
  * nx_result_to_msgpack - and completed back on the JS thread, where it
  * settles its promise.
  *
+ * A call given a callback as its last argument calls it instead of
+ * returning a promise: cb(null, value) or cb(error). A result then comes as
+ * its length when it fits the environment's shared result buffer (copied
+ * there just before the call: the callback must read it at once) or as a
+ * Buffer when it does not. That saves a promise, a Buffer the garbage
+ * collector must track, and a microtask per execution.
+ *
  * A call that ran resolves with a Buffer holding the result as MessagePack
  * (a recorded execute: [Buffer, recording object]; precompile: a handler
  * object; cancel/shutdown: undefined). Host calls an interceptor saw
@@ -43,7 +50,8 @@ struct nxa_work {
     nxa_handler_t *handler_owner;  /* OP_EXECUTE_COMPILED */
     nxa_work_t *link;              /* next in the queue (queue.c) */
     uint64_t submitted_us;         /* nxa_queue_now_us() at submission */
-    napi_deferred deferred;
+    napi_deferred deferred;        /* the promise it settles, or */
+    napi_ref callback;             /* the function it calls: cb(error, value) */
     napi_ref runtime_ref;          /* keeps the runtime object alive */
     napi_ref handler_ref;          /* keeps the handler object alive */
 
@@ -340,6 +348,22 @@ static napi_value refusal(napi_env env, nxa_work_t *w)
 
 /* The resolution of a call that ran. NULL with an exception pending on
  * failure. */
+/* The result's bytes for JS: their length once copied into the shared
+ * buffer (callback calls only), else a Buffer copy. */
+static napi_value result_bytes(napi_env env, nxa_work_t *w)
+{
+    napi_value v;
+    if (w->callback) {
+        uint8_t *shared = NULL;
+        size_t size = nxa_queue_shared(env, &shared);
+        if (w->buf_len <= size) {
+            memcpy(shared, w->buf, w->buf_len);
+            return NXA_OK(env, napi_create_uint32(env, (uint32_t)w->buf_len, &v)) ? v : NULL;
+        }
+    }
+    return NXA_OK(env, napi_create_buffer_copy(env, w->buf_len, w->buf, NULL, &v)) ? v : NULL;
+}
+
 static napi_value success_value(napi_env env, nxa_work_t *w)
 {
     napi_value v = NULL;
@@ -348,12 +372,10 @@ static napi_value success_value(napi_env env, nxa_work_t *w)
     case OP_EXECUTE_COMPILED:
     case OP_RESUME:
     case OP_REPLAY:
-        if (!NXA_OK(env, napi_create_buffer_copy(env, w->buf_len, w->buf, NULL, &v)))
-            return NULL;
-        return v;
+        return result_bytes(env, w);
     case OP_EXECUTE_RECORDED: {
         napi_value pair, buffer, recording;
-        if (!NXA_OK(env, napi_create_buffer_copy(env, w->buf_len, w->buf, NULL, &buffer)) ||
+        if (!(buffer = result_bytes(env, w)) ||
             !NXA_OK(env, napi_create_array_with_length(env, 2, &pair)) ||
             !NXA_OK(env, napi_set_element(env, pair, 0, buffer)))
             return NULL;
@@ -383,6 +405,8 @@ static void discard_work(napi_env env, nxa_work_t *w)
         nxa_check(env, napi_delete_reference(env, w->runtime_ref), "napi_delete_reference");
     if (w->handler_ref)
         nxa_check(env, napi_delete_reference(env, w->handler_ref), "napi_delete_reference");
+    if (w->callback)
+        nxa_check(env, napi_delete_reference(env, w->callback), "napi_delete_reference");
     free_work(w);
 }
 
@@ -420,7 +444,17 @@ void nxa_work_complete(napi_env env, nxa_work_t *w, bool cancelled)
         value = take_exception(env);
         resolve = false;
     }
-    if (value) {
+    if (value && w->callback) {
+        napi_value cb, recv, argv[2];
+        if (NXA_OK(env, napi_get_reference_value(env, w->callback, &cb)) &&
+            NXA_OK(env, napi_get_undefined(env, &recv)) &&
+            (resolve ? NXA_OK(env, napi_get_null(env, &argv[0])) : (argv[0] = value, true))) {
+            argv[1] = resolve ? value : recv;
+            napi_value ignored;
+            /* an exception it throws stays pending: Node reports it as uncaught */
+            napi_call_function(env, recv, cb, 2, argv, &ignored);
+        }
+    } else if (value) {
         napi_status s = resolve ? napi_resolve_deferred(env, w->deferred, value)
                                 : napi_reject_deferred(env, w->deferred, value);
         /* a failure here surfaces as an uncaught exception: loud, not silent */
@@ -436,15 +470,19 @@ void nxa_work_complete(napi_env env, nxa_work_t *w, bool cancelled)
     nxa_runtime_release_if_idle(owner);
 }
 
-/* Submits w and returns its promise. runtime_obj (and handler_obj, may be
- * NULL) stay referenced until the request completes. On failure discards w
- * and throws. */
-static napi_value submit(napi_env env, nxa_work_t *w, napi_value runtime_obj, napi_value handler_obj)
+/* Submits w and returns its promise (undefined when callback, a function,
+ * is given instead). runtime_obj (and handler_obj, may be NULL) stay
+ * referenced until the request completes. On failure discards w and
+ * throws. */
+static napi_value submit_with(napi_env env, nxa_work_t *w, napi_value runtime_obj, napi_value handler_obj,
+                              napi_value callback)
 {
     napi_value promise;
     if (!NXA_OK(env, napi_create_reference(env, runtime_obj, 1, &w->runtime_ref)) ||
         (handler_obj && !NXA_OK(env, napi_create_reference(env, handler_obj, 1, &w->handler_ref))) ||
-        !NXA_OK(env, napi_create_promise(env, &w->deferred, &promise))) {
+        (callback ? !NXA_OK(env, napi_create_reference(env, callback, 1, &w->callback)) ||
+                        !NXA_OK(env, napi_get_undefined(env, &promise))
+                  : !NXA_OK(env, napi_create_promise(env, &w->deferred, &promise)))) {
         discard_work(env, w);
         return NULL;
     }
@@ -455,6 +493,10 @@ static napi_value submit(napi_env env, nxa_work_t *w, napi_value runtime_obj, na
     w->submitted_us = nxa_queue_now_us();
     if (!nxa_queue_submit(env, w)) {
         settle_accounting(w);
+        if (w->callback) { /* the exception stays pending: the call throws */
+            discard_work(env, w);
+            return NULL;
+        }
         napi_value e = take_exception(env);
         bool rejected = e && nxa_check(env, napi_reject_deferred(env, w->deferred, e),
                                        "napi_reject_deferred");
@@ -462,6 +504,21 @@ static napi_value submit(napi_env env, nxa_work_t *w, napi_value runtime_obj, na
         return rejected ? promise : NULL;
     }
     return promise;
+}
+
+static napi_value submit(napi_env env, nxa_work_t *w, napi_value runtime_obj, napi_value handler_obj)
+{
+    return submit_with(env, w, runtime_obj, handler_obj, NULL);
+}
+
+/* The optional callback argument: a function, or NULL for a promise. */
+static bool optional_callback(napi_env env, napi_value v, napi_value *out)
+{
+    napi_valuetype t;
+    if (!NXA_OK(env, napi_typeof(env, v, &t)))
+        return false;
+    *out = t == napi_function ? v : NULL;
+    return true;
 }
 
 /* ---- the calls ------------------------------------------------------------------------------------ */
@@ -485,12 +542,12 @@ static napi_value abandon(nxa_work_t *w)
 }
 
 /* execute(runtime, source, panelId, handlerName, state, args, scope,
- *         capabilities, limits, record) -> Promise<Buffer>, or with record
- * true Promise<[Buffer, recording]> */
+ *         capabilities, limits, record[, callback]) -> Promise<Buffer>, or
+ * with record true Promise<[Buffer, recording]> */
 napi_value nxa_execute(napi_env env, napi_callback_info info)
 {
-    napi_value argv[10];
-    nxa_work_t *w = begin(env, info, 10, argv, OP_EXECUTE);
+    napi_value argv[11], callback;
+    nxa_work_t *w = begin(env, info, 11, argv, OP_EXECUTE);
     if (!w)
         return NULL;
     bool record = false;
@@ -500,9 +557,10 @@ napi_value nxa_execute(napi_env env, napi_callback_info info)
     if (record)
         w->op = OP_EXECUTE_RECORDED;
     w->source = nxa_string(env, argv[1], "code", &w->source_len);
-    if (!w->source || !build_context(env, argv + 2, &w->ctx, &w->wait_ms))
+    if (!w->source || !build_context(env, argv + 2, &w->ctx, &w->wait_ms) ||
+        !optional_callback(env, argv[10], &callback))
         return abandon(w);
-    return submit(env, w, argv[0], NULL);
+    return submit_with(env, w, argv[0], NULL, callback);
 }
 
 /* replay(runtime, recording object) -> Promise<Buffer> */
@@ -518,11 +576,11 @@ napi_value nxa_replay(napi_env env, napi_callback_info info)
 }
 
 /* executeCompiled(runtime, handler, panelId, handlerName, state, args,
- *                 scope, capabilities, limits) -> Promise<Buffer> */
+ *                 scope, capabilities, limits[, callback]) -> Promise<Buffer> */
 napi_value nxa_execute_compiled(napi_env env, napi_callback_info info)
 {
-    napi_value argv[9];
-    nxa_work_t *w = begin(env, info, 9, argv, OP_EXECUTE_COMPILED);
+    napi_value argv[10], callback;
+    nxa_work_t *w = begin(env, info, 10, argv, OP_EXECUTE_COMPILED);
     if (!w)
         return NULL;
     nxa_handler_t *h = nxa_unwrap_handler(env, argv[1]);
@@ -534,9 +592,9 @@ napi_value nxa_execute_compiled(napi_env env, napi_callback_info info)
     }
     w->handler_owner = h;
     w->handler = h->handler;
-    if (!build_context(env, argv + 2, &w->ctx, &w->wait_ms))
+    if (!build_context(env, argv + 2, &w->ctx, &w->wait_ms) || !optional_callback(env, argv[9], &callback))
         return abandon(w);
-    return submit(env, w, argv[0], argv[1]);
+    return submit_with(env, w, argv[0], argv[1], callback);
 }
 
 /* precompile(runtime, source) -> Promise<handler object> */
@@ -551,11 +609,11 @@ napi_value nxa_precompile(napi_env env, napi_callback_info info)
 }
 
 /* resume(runtime, suspensionId, isError, value: Buffer|null,
- *        errorMessage: string|null) -> Promise<Buffer> */
+ *        errorMessage: string|null[, callback]) -> Promise<Buffer> */
 napi_value nxa_resume(napi_env env, napi_callback_info info)
 {
-    napi_value argv[5];
-    nxa_work_t *w = begin(env, info, 5, argv, OP_RESUME);
+    napi_value argv[6], callback;
+    nxa_work_t *w = begin(env, info, 6, argv, OP_RESUME);
     if (!w)
         return NULL;
     bool is_error = false;
@@ -582,13 +640,13 @@ napi_value nxa_resume(napi_env env, napi_callback_info info)
             ok = false;
         }
     }
-    if (!ok)
+    if (!ok || !optional_callback(env, argv[5], &callback))
         return abandon(w);
     w->outcome.is_error = is_error;
     w->outcome.value = is_error ? NULL : w->value;
     w->outcome.value_len = is_error || !w->value ? 0 : len;
     w->outcome.error_message = is_error ? w->error_message : NULL;
-    return submit(env, w, argv[0], NULL);
+    return submit_with(env, w, argv[0], NULL, callback);
 }
 
 /* cancel(runtime, suspensionId) -> Promise<undefined> */
