@@ -11,6 +11,7 @@ const { loadAddon } = require('./lib/load.js');
 const { NexusError, attachResult, invalid, shutDown, aborted } = require('./lib/errors.js');
 const values = require('./lib/values.js');
 const { Admission } = require('./lib/admission.js');
+const { Deadlines } = require('./lib/deadlines.js');
 const { Execution, messageOf } = require('./lib/execution.js');
 const {
   LIMIT_KEYS, DEFAULTS, isU32, isPlainObject, validateConfig, validateContext, validateCallOptions,
@@ -108,6 +109,7 @@ class NexusRuntime {
     const tombstones = new Map(); // suspension id -> TIMEOUT result | null (expired)
     this.#core = {
       admission: new Admission(valid.maxInstances || DEFAULTS.maxInstances),
+      deadlines: new Deadlines(),
       active: new Set(),
       manual: new Map(), // suspension id handed to the caller -> Execution
       tombstones,

@@ -3,10 +3,11 @@
 // the addon, the extension calls answered by JavaScript handlers (suspend,
 // run the handlers, resume, loop), and the lifecycle that makes every
 // promise settle:
-//  - the overall deadline (deadlineMs, extension waits included): one timer
-//    per execution; when it fires the caller's promise resolves with a
-//    TIMEOUT error result and a suspended execution is cancelled. This is
-//    the one place to change when the library gets its own overall deadline;
+//  - the overall deadline (deadlineMs, extension waits included), kept by
+//    the runtime's Deadlines (lib/deadlines.js); when it passes the caller's
+//    promise resolves with a TIMEOUT error result and a suspended execution
+//    is cancelled. expire() is the one place to change when the library
+//    gets its own overall deadline;
 //  - the caller's AbortSignal: the promise rejects with ABORTED;
 //  - shutdown: the promise rejects with SHUT_DOWN unless a running call
 //    finishes first with a result;
@@ -17,6 +18,7 @@
 // cancelled. Nothing waits on anything unbounded.
 'use strict';
 
+const { performance } = require('node:perf_hooks');
 const { NexusError, aborted, shutDown } = require('./errors.js');
 const values = require('./values.js');
 const { combine, errorResult } = require('./combine.js');
@@ -46,13 +48,15 @@ class Execution {
     this.recording = null;     // the addon's recording object
     this.controller = null;    // aborts extension handlers when it ends
     this.holdsSlot = false;    // an admission slot (released when handed to the caller)
-    this.timer = setTimeout(() => this.expire(), deadlineMs);
+    this.deadlineAt = performance.now() + deadlineMs;
+    core.deadlines.add(this);
     this.ttlTimer = null;
     this.callback = null;      // the addon's completion callback, made once
   }
 
   // A promise for the caller, bound to signal.
   attach(signal) {
+    this.core.deadlines.awaited(1);
     return new Promise((resolve, reject) => {
       this.caller = { resolve, reject, signal, onAbort: null };
       if (signal) {
@@ -65,6 +69,7 @@ class Execution {
   detachCaller() {
     const c = this.caller;
     this.caller = null;
+    if (c) this.core.deadlines.awaited(-1);
     if (c && c.signal) c.signal.removeEventListener('abort', c.onAbort);
     return c;
   }
@@ -157,7 +162,6 @@ class Execution {
     this.segments = [];
     this.manualIds = r.pendingCalls.map((c) => c.id);
     for (const id of this.manualIds) this.core.manual.set(id, this);
-    this.timer.unref(); // nobody awaits: a forgotten suspension must not hold the process
     this.ttlTimer = setTimeout(() => this.expireManual(), this.core.suspensionTtlMs);
     this.ttlTimer.unref();
     this.releaseSlot();
@@ -169,7 +173,6 @@ class Execution {
   // resumeHandler on one of the ids handed to the caller.
   resume(id, outcome, signal) {
     this.forgetManual();
-    this.timer.ref();
     const promise = this.attach(signal);
     this.suspended = null;
     this.step((cb) => this.core.resume(id, outcome, cb));
@@ -219,7 +222,7 @@ class Execution {
   end(how, value) {
     if (this.finished) return;
     this.finished = true;
-    clearTimeout(this.timer);
+    this.core.deadlines.delete(this);
     this.forgetManual();
     this.releaseSlot();
     this.core.active.delete(this);

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "addon.h"
 
 static const napi_type_tag RUNTIME_TAG = { 0x6e6578757372746dULL, 0x9b1f0c2a54d3e871ULL };
@@ -460,6 +462,11 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */)
         { "sharedBuffer", NULL, nxa_shared_buffer, NULL, NULL, NULL, napi_enumerable, NULL },
     };
     napi_value version;
+    /* The addon carries its own libcrypto (linked statically). By default it
+     * frees its global state from an atexit handler, under executors that
+     * may still be hashing a handler's source when the process exits
+     * (process.exit mid-execution crashed so): keep it until the end. */
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
     /* 4 executors, no spinning until
      * index.js calls configureExecutors */
     if (!nxa_queue_init(env, 4, 0))

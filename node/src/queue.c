@@ -70,8 +70,9 @@ struct nxa_queue {
     uint32_t js_in_flight;         /* JS thread only: submitted, not completed */
     uv_idle_t *idle;               /* JS thread only: keeps the loop polling */
     bool idle_active;
-    bool polled;                   /* the loop polls: deliver through `done` */
-    nxa_work_t *done_head, *done_tail; /* finished, for the idle callback */
+    bool polled;                   /* the loop polls: the idle callback drains `done` */
+    bool drain_pending;            /* a threadsafe call to drain `done` is on its way */
+    nxa_work_t *done_head, *done_tail; /* finished, for the JS thread */
     napi_env env;                  /* for the idle callback */
     napi_ref scope_resource;       /* the idle delivery's callback scope */
     napi_async_context scope_context;
@@ -143,20 +144,24 @@ static void spin_for_request(nxa_queue_t *q, unsigned spin_us)
     }
 }
 
+/* A finished request goes on the done list; the JS thread drains the whole
+ * list at once, from the idle callback while it polls, else from one call
+ * of the threadsafe function per batch (not one per request: each costs a
+ * lock and a write to the loop's eventfd). */
 static void deliver_locked(nxa_queue_t *q, nxa_work_t *w)
 {
     if (q->closing)
         return; /* the environment is going away: leak w, touch nothing */
-    if (q->polled) {
-        if (q->done_tail)
-            *nxa_work_link(q->done_tail) = w;
-        else
-            q->done_head = w;
-        q->done_tail = w;
+    if (q->done_tail)
+        *nxa_work_link(q->done_tail) = w;
+    else
+        q->done_head = w;
+    q->done_tail = w;
+    if (q->polled || q->drain_pending)
         return;
-    }
-    /* on failure (the function is closing) w is leaked the same way */
-    napi_call_threadsafe_function(q->tsfn, w, napi_tsfn_nonblocking);
+    /* on failure (the function is closing) the list is leaked the same way */
+    if (napi_call_threadsafe_function(q->tsfn, NULL, napi_tsfn_nonblocking) == napi_ok)
+        q->drain_pending = true;
 }
 
 static void *executor_main(void *arg)
@@ -445,10 +450,20 @@ void nxa_queue_completed(napi_env env, uint64_t submitted_us)
 static void deliver_js(napi_env env, napi_value js_callback, void *context, void *data)
 {
     (void)js_callback;
-    (void)context;
-    if (!env || !data)
+    (void)data;
+    nxa_queue_t *q = context;
+    if (!env)
         return;
-    nxa_work_complete(env, data, false);
+    pthread_mutex_lock(&q->lock);
+    nxa_work_t *list = q->done_head;
+    q->done_head = q->done_tail = NULL;
+    q->drain_pending = false;
+    pthread_mutex_unlock(&q->lock);
+    for (nxa_work_t *w = list, *next; w; w = next) {
+        next = *nxa_work_link(w);
+        *nxa_work_link(w) = NULL;
+        nxa_work_complete(env, w, false);
+    }
 }
 
 static void free_idle(uv_handle_t *handle) { free(handle); }
