@@ -250,10 +250,13 @@ node-pack: node
 	@test -f $(NODE_TGZ)
 test-node-pack: node-pack
 	bash node/test-install/run.sh $(NODE_TGZ)
+# the same, building the addon from the tarball's sources (about a minute)
+test-node-pack-source: node-pack
+	NEXUS_BUILD_FROM_SOURCE=1 bash node/test-install/run.sh $(NODE_TGZ)
 
 test: test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz test-node test-node-pack
 .PHONY: test test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz fuzz \
-        node test-node bench-node node-pack test-node-pack
+        node test-node bench-node node-pack test-node-pack test-node-pack-source
 
 # ---- benchmarks ----------------------------------------------------------------------
 #
