@@ -396,11 +396,11 @@ export const version: string;
 export function inferCapabilities(code: string): string[];
 
 /**
- * Tunes the executors shared by every runtime of this thread: at most
- * maxExecutors run at once (default: the libuv threadpool size), and after
- * the last request one spins up to spinMicros waiting for the next, while
- * the event loop polls rather than sleeps (default 200 with more than one
- * CPU, else 0; env NEXUS_SPIN_US). Spinning is used only while it measures
- * faster than sleeping.
+ * Tunes the executors shared by every runtime of this thread (threads of
+ * the addon's own): at most maxExecutors run at once (default one per CPU,
+ * at least 2; env NEXUS_EXECUTORS), and after the last request one spins up
+ * to spinMicros waiting for the next, while the event loop polls rather than
+ * sleeps (default 200 with more than one CPU, else 0; env NEXUS_SPIN_US).
+ * Spinning is used only while it measures faster than sleeping.
  */
 export function configureExecutors(options?: { maxExecutors?: number; spinMicros?: number }): void;
