@@ -96,7 +96,11 @@ function validateContext(context) {
     if (!Array.isArray(context.capabilities) || !context.capabilities.every((c) => typeof c === 'string')) {
       throw invalid('context.capabilities must be an array of strings');
     }
-    caps = context.capabilities;
+    // the addon takes them newline-joined (one string to convert)
+    caps = context.capabilities.length ? context.capabilities.join('\n') : null;
+    if (caps && (caps.includes('\0') || context.capabilities.some((c) => c.includes('\n')))) {
+      throw invalid('a capability token cannot hold a newline or U+0000');
+    }
   }
   checkMap(context.state, 'state');
   checkMap(context.args, 'args');

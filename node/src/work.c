@@ -146,7 +146,8 @@ static bool read_limits(napi_env env, napi_value obj, nx_limits_t *l)
 
 /* Builds the context from (panelId, handlerName, state, args, scope,
  * capabilities, limits): strings or null, MessagePack Buffers or null, an
- * array of strings or null, a limits object or null. */
+ * array of strings or their newline-joined string or null, a limits object
+ * or null. */
 static bool build_context(napi_env env, const napi_value *a, nx_context_t **out, uint32_t *wait_ms)
 {
     nx_context_t *ctx = NULL;
@@ -188,9 +189,26 @@ static bool build_context(napi_env env, const napi_value *a, nx_context_t **out,
     }
 
     bool nullish = true;
+    napi_valuetype caps_type = napi_undefined;
     if (ok)
-        ok = nxa_is_nullish(env, a[5], &nullish);
-    if (ok && !nullish) {
+        ok = NXA_OK(env, napi_typeof(env, a[5], &caps_type));
+    nullish = caps_type == napi_undefined || caps_type == napi_null;
+    if (ok && caps_type == napi_string) {
+        /* the tokens joined by newlines (index.js): one string to convert
+         * instead of an array walk, most of the cost of a call */
+        char *joined = nxa_string(env, a[5], "capabilities", NULL);
+        ok = joined != NULL;
+        for (char *token = joined, *end; ok && token; token = end ? end + 1 : NULL) {
+            end = strchr(token, '\n');
+            if (end)
+                *end = '\0';
+            if ((code = nx_context_add_capability(ctx, token)) != NX_OK) {
+                nxa_throw(env, nx_code_name(code), "cannot add the capability");
+                ok = false;
+            }
+        }
+        free(joined);
+    } else if (ok && !nullish) {
         bool is_array = false;
         uint32_t n = 0;
         ok = NXA_OK(env, napi_is_array(env, a[5], &is_array));
