@@ -235,7 +235,7 @@ function str(n) {
     if (same) return cacheStrings[slot];
   }
   const s = input.utf8Slice(start, at);
-  cacheBytes[slot] = input.slice(start, at);
+  cacheBytes[slot] = Uint8Array.prototype.slice.call(input, start, at); // a copy: input is reused
   cacheStrings[slot] = s;
   return s;
 }
