@@ -38,7 +38,9 @@ class Deadlines {
   #arm(at) {
     if (this.#timer) clearTimeout(this.#timer);
     this.#at = at;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(1, Math.ceil(at - performance.now())));
+    // setTimeout takes at most 2^31-1 ms (beyond, Node fires after 1 ms)
+    const delay = Math.min(0x7fffffff, Math.max(1, Math.ceil(at - performance.now())));
+    this.#timer = setTimeout(() => this.#fire(), delay);
     if (this.#awaited === 0) this.#timer.unref();
   }
 

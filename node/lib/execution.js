@@ -162,7 +162,7 @@ class Execution {
     this.segments = [];
     this.manualIds = r.pendingCalls.map((c) => c.id);
     for (const id of this.manualIds) this.core.manual.set(id, this);
-    this.ttlTimer = setTimeout(() => this.expireManual(), this.core.suspensionTtlMs);
+    this.ttlTimer = setTimeout(() => this.expireManual(), Math.min(0x7fffffff, this.core.suspensionTtlMs));
     this.ttlTimer.unref();
     this.releaseSlot();
     const c = this.detachCaller();
