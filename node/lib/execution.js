@@ -39,7 +39,7 @@ class Execution {
     this.deadlineMs = deadlineMs;
     this.record = record;
     this.finished = false;
-    this.segments = [];        // results since the caller last got one
+    this.segments = null;      // results since the caller last got one (made on the first suspension)
     this.caller = null;        // { resolve, reject, signal, onAbort }
     this.busy = false;         // a native call is in flight
     this.suspended = null;     // the last suspended result, while suspended
@@ -111,12 +111,12 @@ class Execution {
       return;
     }
     if (r.status !== 'suspended') {
-      this.segments.push(r);
-      this.end('resolve', combine(this.segments));
+      if (this.segments) this.segments.push(r);
+      this.end('resolve', this.segments ? combine(this.segments) : r);
       return;
     }
     this.suspended = r;
-    this.segments.push(r);
+    (this.segments || (this.segments = [])).push(r);
     const served = r.pendingCalls.filter((c) => this.core.servedHere(c.extension));
     if (served.length === 0) {
       this.handToCaller(r);
@@ -197,7 +197,7 @@ class Execution {
   expire() {
     if (this.finished) return;
     const suspensions = this.suspended ? this.suspended.metrics.suspensions : 0;
-    const result = combine([...this.segments, errorResult('TIMEOUT',
+    const result = combine([...(this.segments || []), errorResult('TIMEOUT',
       `the execution passed its deadline of ${this.deadlineMs} ms (extension waits included)`, suspensions)]);
     if (this.manualIds) this.core.tombstone(this.manualIds, result);
     this.end('resolve', result);
