@@ -60,6 +60,9 @@ struct nxa_queue {
     unsigned executors;            /* started and not yet finished */
     unsigned spinning;             /* executors spinning for a request (0 or 1) */
     unsigned sleeping;             /* executors waiting on `wake` */
+    unsigned waking;               /* of those, signalled and not yet running:
+                                      a burst of submissions signals each
+                                      sleeper once, not once per request */
     pthread_cond_t wake;           /* a request was queued, or closing */
     unsigned max_executors;
     unsigned spin_us;
@@ -194,6 +197,8 @@ static void *executor_main(void *arg)
         q->sleeping++;
         pthread_cond_wait(&q->wake, &q->lock);
         q->sleeping--;
+        if (q->waking > 0)
+            q->waking--;
     }
     q->executors--;
     queue_unref_locked_and_unlock(q);
@@ -367,10 +372,11 @@ bool nxa_queue_submit(napi_env env, nxa_work_t *w)
     q->tail = w;
     size_t queued = atomic_fetch_add(&q->queued, 1) + 1;
     bool start = false;
-    if (queued > q->spinning) {
-        if (q->sleeping > 0)
+    if (queued > q->spinning + q->waking) {
+        if (q->sleeping > q->waking) {
+            q->waking++;
             pthread_cond_signal(&q->wake);
-        else if ((start = q->executors < q->max_executors)) {
+        } else if ((start = q->executors < q->max_executors)) {
             q->executors++;
             q->refs++;
         }
