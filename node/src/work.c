@@ -468,9 +468,14 @@ void nxa_work_complete(napi_env env, nxa_work_t *w, bool cancelled)
             NXA_OK(env, napi_get_undefined(env, &recv)) &&
             (resolve ? NXA_OK(env, napi_get_null(env, &argv[0])) : (argv[0] = value, true))) {
             argv[1] = resolve ? value : recv;
-            napi_value ignored;
-            /* an exception it throws stays pending: Node reports it as uncaught */
-            napi_call_function(env, recv, cb, 2, argv, &ignored);
+            napi_value ignored, e;
+            bool pending = false;
+            /* an exception it throws is reported as uncaught, and cleared so
+             * that the rest of a batch of completions still settles */
+            if (napi_call_function(env, recv, cb, 2, argv, &ignored) != napi_ok &&
+                napi_is_exception_pending(env, &pending) == napi_ok && pending &&
+                napi_get_and_clear_last_exception(env, &e) == napi_ok)
+                napi_fatal_exception(env, e);
         }
     } else if (value) {
         napi_status s = resolve ? napi_resolve_deferred(env, w->deferred, value)
