@@ -332,10 +332,12 @@ fuzz: $(FUZZ_TARGETS)
 
 # ---- Node.js package -------------------------------------------------------------
 #
-# node/ links libnexus.a into an N-API addon; its npm dependencies are pinned
-# by node/package-lock.json.
+# node/ compiles the library's sources (globbed by node/scripts/native.js)
+# with the addon's, links the guest object and the static archives of
+# msgpack-c, jansson and libcrypto into one N-API addon that needs only the
+# C runtime; its npm dependencies are pinned by node/package-lock.json.
 
-node: $(LIB)
+node: $(GUEST_OBJ) $(B)/guest/guest_id.h
 	cd node && (test -d node_modules || npm ci --ignore-scripts) && $(NODE) scripts/build.js
 test-node: node
 	$(NODE) --test node/test/
@@ -353,10 +355,26 @@ test-layers: all
 	bash scripts/check-exports.sh $(SHLIB) include/nexus.h
 	bash scripts/check-layers.sh $(B)/obj $(GUEST_OBJ)
 
+# The npm tarball: npm pack runs node/scripts/prepack.js, which adds the
+# prebuilt addon (prebuilds/linux-x64/) and the sources to build it
+# elsewhere (native/: the library's C, the translated guest). Neither is
+# committed. test-node-pack installs it as a new user would.
+NODE_TGZ := $(B)/nexus-runtime-$(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' node/package.json).tgz
+
+node-pack: node
+	cd node && npm pack --pack-destination $(abspath $(B))
+	@test -f $(NODE_TGZ)
+test-node-pack: node-pack
+	bash node/test-install/run.sh $(NODE_TGZ)
+# the same, building the addon from the tarball's sources (about a minute)
+test-node-pack-source: node-pack
+	NEXUS_BUILD_FROM_SOURCE=1 bash node/test-install/run.sh $(NODE_TGZ)
+
 test: test-unit test-asan test-valgrind test-hostile-full-restore test-layers test-install \
-      test-fuzz test-node
+      test-fuzz test-node test-node-pack
 .PHONY: test test-unit test-asan test-valgrind test-hostile-full-restore test-layers \
-        test-install test-fuzz fuzz node test-node bench-node
+        test-install test-fuzz fuzz node test-node bench-node node-pack test-node-pack \
+        test-node-pack-source
 
 # ---- benchmarks ----------------------------------------------------------------------
 #

@@ -1,6 +1,7 @@
 // examples/node-demo.js - the counter example and a handler awaiting an
 // extension served by JavaScript, through the Node package.
-// Run from the repository root after `make demo`: node examples/node-demo.js
+// Run from the repository root after `make node` (or `make demo`):
+//   node examples/node-demo.js
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -17,9 +18,9 @@ async function main() {
     });
     console.log('counter:', r.status, r.returnValue, JSON.stringify(r.stateMutations), JSON.stringify(r.events));
 
-    rt.registerExtension('http', ['get'], async (method, args) => ({ status: 200, url: args[0] }));
+    rt.registerExtension('http', ['get'], async (method, [url]) => ({ status: 200, url }));
     const fetched = await rt.executeHandler(
-      "const res = await $ext.http.get('https://example.com'); return res.status;",
+      "if (!('http' in $ext)) return 'no http'; const res = await $ext.http.get('https://example.com'); return res.status;",
       { capabilities: ['ext:http'] });
     console.log('extension:', fetched.status, fetched.returnValue);
     if (r.returnValue !== 42 || fetched.returnValue !== 200) process.exitCode = 1;

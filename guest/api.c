@@ -315,7 +315,21 @@ JSValue api_random_function(JSContext *ctx)
     return JS_NewCFunction(ctx, nat_random, "random", 0);
 }
 
+/* undetectable(obj): gives obj the [[IsHTMLDDA]] slot (typeof says
+ * "undefined", == null holds), for $ext's stand-ins of absent extensions
+ * and methods: feature detection reads them as undefined, while using one
+ * still throws EXTENSION_NOT_FOUND / METHOD_NOT_FOUND (prelude.js). */
+static JSValue nat_undetectable(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    if (argc < 1 || !JS_IsObject(argv[0]))
+        return JS_ThrowTypeError(ctx, "undetectable: not an object");
+    JS_SetIsHTMLDDA(ctx, argv[0]);
+    return JS_DupValue(ctx, argv[0]);
+}
+
 static const JSCFunctionListEntry natives[] = {
+    JS_CFUNC_DEF("undetectable", 1, nat_undetectable),
     JS_CFUNC_DEF("emit", 2, nat_emit),
     JS_CFUNC_DEF("view", 3, nat_view),
     JS_CFUNC_DEF("log", 2, nat_log),

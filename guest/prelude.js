@@ -64,43 +64,61 @@
   const $time = Object.freeze({ now: () => nx.now() });
 
   // ---- $ext ---------------------------------------------------------------------
-  // Access to an unknown extension or method throws at once; the host checks
-  // existence and the ext:NAME capability again on every call.
+  // Feature detection never throws: `'http' in $ext`, `typeof $ext.http` and
+  // `typeof $ext.http.get` ("undefined" when absent), Object.keys, and the
+  // reference's helpers $ext.exists(name), $ext.methods(name) (undefined for
+  // an unknown extension) and $ext.list(). An absent extension or method
+  // reads as an undetectable stand-in (typeof "undefined", == null) that
+  // throws EXTENSION_NOT_FOUND / METHOD_NOT_FOUND when used, so a call still
+  // says what is missing. An extension registered as exists, methods or list
+  // shadows the helper. The host checks existence and the ext:NAME
+  // capability again on every call.
   let listing = null;
   const extensions = () => listing || (listing = nx.extList());
-  const methodsOf = (name) => {
-    const all = extensions();
-    if (!hasOwn(all, name)) throw coded('EXTENSION_NOT_FOUND', `no extension named "${name}"`);
-    return all[name];
-  };
+  const known = (name) => typeof name === 'string' && hasOwn(extensions(), name);
+  const methodsOf = (name) => (known(name) ? extensions()[name] : undefined);
+  const hasMethod = (name, method) => typeof method === 'string' && methodsOf(name).includes(method);
+  const missingExtension = (name) => nx.undetectable(new Proxy(Object.create(null), {
+    get(target, method) {
+      if (typeof method === 'symbol' || method === 'then') return undefined;
+      throw coded('EXTENSION_NOT_FOUND', `no extension named "${name}"`);
+    },
+  }));
+  const missingMethod = (name, method) => nx.undetectable(function missing() {
+    throw coded('METHOD_NOT_FOUND', `extension "${name}" has no method "${method}"`);
+  });
   const extProxies = Object.create(null);
   const extension = (name) => extProxies[name] || (extProxies[name] = new Proxy(Object.create(null), {
     get(target, method) {
       if (typeof method === 'symbol' || method === 'then') return undefined;
-      if (!methodsOf(name).includes(method))
-        throw coded('METHOD_NOT_FOUND', `extension "${name}" has no method "${method}"`);
+      if (!hasMethod(name, method)) return missingMethod(name, method);
       return (...args) => nx.extCall(name, method, args);
     },
-    has(target, method) { return methodsOf(name).includes(method); },
+    has(target, method) { return hasMethod(name, method); },
     ownKeys() { return methodsOf(name).slice(); },
     getOwnPropertyDescriptor(target, method) {
-      if (!methodsOf(name).includes(method)) return undefined;
+      if (!hasMethod(name, method)) return undefined;
       return { value: this.get(target, method), writable: false, enumerable: true, configurable: true };
     },
     set() { return false; },
     defineProperty() { return false; },
     deleteProperty() { return false; },
   }));
+  const extHelpers = Object.freeze({
+    exists: Object.freeze((name) => known(name)),
+    methods: Object.freeze((name) => (known(name) ? methodsOf(name).slice() : undefined)),
+    list: Object.freeze(() => Object.keys(extensions())),
+  });
   const $ext = new Proxy(Object.create(null), {
     get(target, name) {
       if (typeof name === 'symbol' || name === 'then') return undefined;
-      methodsOf(name);
-      return extension(name);
+      if (known(name)) return extension(name);
+      return hasOwn(extHelpers, name) ? extHelpers[name] : missingExtension(name);
     },
-    has(target, name) { return typeof name === 'string' && hasOwn(extensions(), name); },
+    has(target, name) { return known(name); },
     ownKeys() { return Object.keys(extensions()); },
     getOwnPropertyDescriptor(target, name) {
-      if (typeof name === 'symbol' || !hasOwn(extensions(), name)) return undefined;
+      if (!known(name)) return undefined;
       return { value: extension(name), writable: false, enumerable: true, configurable: true };
     },
     set() { return false; },

@@ -1,6 +1,12 @@
 // index.d.ts - typings of the nexus-runtime package (index.js).
 
-/** nx_code_name() of every Nexus error code. */
+/**
+ * Every code a NexusError or a result's error carries: the library's
+ * (nx_code_name) plus two the Node layer adds:
+ * - `ABORTED`: the call's AbortSignal fired (the promise rejects at once;
+ *   the execution is abandoned and cancelled);
+ * - `SHUT_DOWN`: the runtime was shut down before or during the call.
+ */
 export type NexusErrorCode =
   | 'TIMEOUT'
   | 'MEMORY_LIMIT'
@@ -14,7 +20,9 @@ export type NexusErrorCode =
   | 'SERIALIZATION_ERROR'
   | 'INVALID_ARGUMENT'
   | 'EXTENSION_NOT_FOUND'
-  | 'METHOD_NOT_FOUND';
+  | 'METHOD_NOT_FOUND'
+  | 'ABORTED'
+  | 'SHUT_DOWN';
 
 /** Runtime configuration; omitted fields keep the C library's defaults. All integers. */
 export interface NexusConfig {
@@ -24,13 +32,23 @@ export interface NexusConfig {
   prewarmInstances?: number;
   /** Wait for a free sandbox, then RESOURCE_LIMIT (1000). */
   acquireTimeoutMs?: number;
-  /** A suspended execution expires after this (60000). */
+  /**
+   * A suspension handed to the caller (an extension registered without a
+   * handler) waits this long for resumeHandler, then is cancelled (60000).
+   * Calls answered by JS extension handlers are bounded by deadlineMs only.
+   */
   suspensionTtlMs?: number;
+  /**
+   * Default overall deadline of an execution, from the call to its final
+   * result, extension waits included (60000). When it passes the promise
+   * resolves with a `TIMEOUT` error result and the execution is cancelled.
+   */
+  deadlineMs?: number;
   /** In-memory bytecode cache size (64 MiB). */
   cacheMaxBytes?: number;
   /** On-disk bytecode cache directory; none by default. */
   cacheDir?: string | null;
-  /** Wall-clock limit per execute/resume (5000). */
+  /** Wall-clock limit of each run in the sandbox (execute or resume) (5000). */
   timeoutMs?: number;
   /** Guest memory cap, 4..4096 (64). */
   memoryLimitMb?: number;
@@ -52,7 +70,31 @@ export interface NexusConfig {
   maxOutputBytes?: number;
 }
 
-/** What a handler sees. Values cross as MessagePack (docs/values.md). */
+/** One execution's limits; absent or 0: the runtime's default. */
+export interface ExecutionLimits {
+  /** Overall deadline, extension waits included (see NexusConfig.deadlineMs). */
+  deadlineMs?: number;
+  timeoutMs?: number;
+  memoryLimitMb?: number;
+  maxHostCalls?: number;
+  maxValueBytes?: number;
+  maxLogBytes?: number;
+  maxEvents?: number;
+  maxViewCommands?: number;
+  maxLogs?: number;
+  maxStateKeys?: number;
+  maxOutputBytes?: number;
+}
+
+/**
+ * What a handler sees. Values cross exactly or are refused with
+ * SERIALIZATION_ERROR naming the path (`args.list[3].big`): plain objects
+ * and Maps with string keys (arrive as objects), arrays, strings (well-formed
+ * UTF-16), numbers (-0, NaN, Infinity included), BigInts within 64 bits
+ * (within +-2^53 they arrive as numbers), Dates, binary data (typed arrays,
+ * ArrayBuffer, DataView: arrive as Uint8Array), null, booleans. Undefined
+ * object members are left out; undefined array members become null.
+ */
 export interface ExecutionContext {
   panelId?: string;
   handlerName?: string;
@@ -62,8 +104,22 @@ export interface ExecutionContext {
   args?: Record<string, unknown>;
   /** $scope. */
   scope?: Record<string, unknown>;
-  /** Capability tokens such as "state:read:count", "events:emit:*", "ext:http". */
+  /** Capability tokens such as "state:read:count", "events:emit:*", "ext:http", "host:acme:billing/quota". */
   capabilities?: string[];
+  limits?: ExecutionLimits;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Aborting rejects the call's promise with ABORTED and abandons the execution. */
+  signal?: AbortSignal;
+  /** The same as context.limits.timeoutMs. */
+  timeoutMs?: number;
+}
+
+export interface ExecuteOptions extends CallOptions {
+  /** Record the execution: its final result carries `recording` (see NexusRuntime#replay). */
+  record?: boolean;
 }
 
 export interface StateMutation {
@@ -112,10 +168,15 @@ export interface ErrorInfo {
 }
 
 export interface ExecutionMetrics {
+  /** Wall time in the sandbox, microseconds (summed over the runs a combined result covers). */
   durationUs: number;
+  /** Time compiling (0 on a bytecode cache hit). */
   compileUs: number;
+  /** The bytecode came from the cache. */
   cacheHit: boolean;
+  /** The guest's linear memory at the end, bytes. */
   memoryBytes: number;
+  /** Host calls made (summed likewise). */
   hostCalls: number;
   /** Times this execution suspended so far. */
   suspensions: number;
@@ -141,6 +202,11 @@ export interface ExecutionResult {
   pendingCalls: PendingCall[];
   error: ErrorInfo | null;
   metrics: ExecutionMetrics;
+  /**
+   * With `{ record: true }`: the recording (MessagePack) once the execution
+   * ended, null on a suspended result (it is complete only at the end).
+   */
+  recording?: Uint8Array | null;
 }
 
 /** The answer to a pending extension call. */
@@ -155,29 +221,68 @@ export type AsyncResult =
 export type ExtensionHandler = (
   method: string,
   args: unknown[],
-  call: { id: string; extension: string },
+  /** signal aborts when the execution ends without this answer (deadline, abort, shutdown). */
+  call: { id: string; extension: string; signal: AbortSignal },
 ) => unknown | Promise<unknown>;
 
-/** nx_stats_t in camelCase. */
+/** A synchronous $host function: gets the value the handler passed, returns the answer. */
+export type HostFunction = (args: unknown) => unknown;
+
+/** A host call as an interceptor sees it. */
+export interface InterceptedCall {
+  phase: 'before' | 'after';
+  /** "nexus:state", "nexus:events", "nexus:view", "nexus:log", "nexus:time", "nexus:random", "nexus:ext", "nexus:host", "wasi". */
+  interface: string;
+  /** "get", "set", "emit", "clock_time_get", ... */
+  function: string;
+  /** The call's arguments as a value (null when unknown). */
+  input: unknown;
+  /** Its answer (null in the before phase and after a failed call). */
+  output: unknown;
+  /** "OK" or the failure's code. */
+  code: 'OK' | NexusErrorCode;
+}
+
+/**
+ * The library's counters (nx_stats_t), since the runtime was created. After
+ * shutdown() the last figures stay readable.
+ */
 export interface RuntimeStats {
+  /**
+   * Calls into the sandbox that finished: each execute and each resume
+   * counts once, so an execution that suspended twice counts three times.
+   */
   executions: number;
+  /** Of those, the ones that ended in success. */
   successes: number;
+  /** ... in an error result (errorsByCode says which). */
   errors: number;
+  /** ... suspended. */
   suspensions: number;
+  /** Error results by code (every library code, zeros included). */
   errorsByCode: Record<NexusErrorCode, number>;
+  /** Host calls made by all executions. */
   hostCalls: number;
+  /** Bytecode cache (memory): entries and their bytes. */
   cacheEntries: number;
   cacheBytes: number;
+  /** Compilations avoided / needed by the cache. */
   cacheHits: number;
   cacheMisses: number;
+  /** Handler compilations run. */
   compilations: number;
+  /** Sandbox instances: pooled and free, running, holding a suspended execution; created in total. */
   instancesIdle: number;
   instancesBusy: number;
   instancesSuspended: number;
   instancesCreated: number;
+  /** Guest linear memory of all live instances, bytes (what the sandboxes have grown to; not the process's RSS). */
   memoryBytes: number;
+  /** The highest memoryBytes seen. */
   peakMemoryBytes: number;
+  /** Suspended executions waiting for a resume. */
   pendingSuspensions: number;
+  /** true: instances are restored by copying only written pages (userfaultfd); false: whole-image copies. */
   dirtyPageRestore: boolean;
 }
 
@@ -209,7 +314,7 @@ export class NexusRuntime {
    * result whatever the handler did; rejects with a NexusError when the call
    * itself is refused (bad arguments, malformed capability token, shut down).
    */
-  executeHandler(code: string, context?: ExecutionContext, timeoutMs?: number): Promise<ExecutionResult>;
+  executeHandler(code: string, context?: ExecutionContext, options?: ExecuteOptions | number): Promise<ExecutionResult>;
 
   /** Compiles code; a syntax error rejects with code COMPILATION_ERROR, line and column. */
   precompileHandler(code: string): Promise<CompiledHandler>;
@@ -217,7 +322,7 @@ export class NexusRuntime {
   executeCompiledHandler(
     handle: CompiledHandler,
     context?: ExecutionContext,
-    timeoutMs?: number,
+    options?: CallOptions | number,
   ): Promise<ExecutionResult>;
 
   /**
@@ -227,8 +332,37 @@ export class NexusRuntime {
    */
   registerExtension(name: string, methods: string[], handler?: ExtensionHandler | null): void;
 
-  /** Answers a pending call; an unknown or used id rejects with INVALID_ARGUMENT. */
-  resumeHandler(suspensionId: string, asyncResult: AsyncResult): Promise<ExecutionResult>;
+  /**
+   * Registers a $host interface ("namespace:package/name") whose functions
+   * are JavaScript: handlers call `$host[name].fn(args)` with the capability
+   * `host:NAME` and get the return value synchronously (the execution waits
+   * while the function runs on the JS thread). A function that throws makes
+   * the call throw EXECUTION_ERROR with its message (onError sees it first);
+   * returning a Promise is such an error.
+   */
+  registerInterface(
+    name: string,
+    functions: Record<string, HostFunction>,
+    options?: { onError?: (iface: string, fn: string, message: string) => void },
+  ): void;
+
+  /**
+   * Adds hooks seeing every host call of every execution, in order, on the
+   * JS thread after the execute or resume that made them and before its
+   * promise settles. Returns an id for removeInterceptor.
+   */
+  addInterceptor(hooks: { before?: (call: InterceptedCall) => void; after?: (call: InterceptedCall) => void }): number;
+  removeInterceptor(id: number): void;
+
+  /** Replays a recording: the same result, metrics aside (a divergence: an INVALID_HANDLER error result). */
+  replay(recording: Uint8Array): Promise<ExecutionResult>;
+
+  /**
+   * Answers a pending call; an unknown or used id rejects with
+   * INVALID_ARGUMENT, one whose deadline passed resolves with a TIMEOUT
+   * error result.
+   */
+  resumeHandler(suspensionId: string, asyncResult: AsyncResult, options?: CallOptions): Promise<ExecutionResult>;
 
   /** Abandons the suspended execution that owns suspensionId. */
   cancelSuspension(suspensionId: string): Promise<void>;
@@ -242,10 +376,16 @@ export class NexusRuntime {
   inferCapabilities(code: string): string[];
 
   /**
-   * Stops the runtime: calls not started yet reject with INVALID_ARGUMENT,
-   * running ones finish, suspended ones are cancelled. Idempotent.
+   * Stops the runtime: calls not started yet and executions waiting on a JS
+   * extension reject with SHUT_DOWN, running ones finish (or reject with
+   * SHUT_DOWN if they suspend), suspended ones are cancelled; later calls
+   * reject with SHUT_DOWN. Resolves once every promise has settled. Idempotent.
    */
   shutdown(): Promise<void>;
+
+  /** shutdown(). */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 
   readonly isShutdown: boolean;
 }
@@ -256,11 +396,11 @@ export const version: string;
 export function inferCapabilities(code: string): string[];
 
 /**
- * Tunes the executors shared by every runtime of this thread: at most
- * maxExecutors run at once (default: the libuv threadpool size), and after
- * the last request one spins up to spinMicros waiting for the next, while
- * the event loop polls rather than sleeps (default 200 with more than one
- * CPU, else 0; env NEXUS_SPIN_US). Spinning is used only while it measures
- * faster than sleeping.
+ * Tunes the executors shared by every runtime of this thread (threads of
+ * the addon's own): at most maxExecutors run at once (default one per CPU,
+ * at least 2; env NEXUS_EXECUTORS), and after the last request one spins up
+ * to spinMicros waiting for the next, while the event loop polls rather than
+ * sleeps (default 200 with more than one CPU, else 0; env NEXUS_SPIN_US).
+ * Spinning is used only while it measures faster than sleeping.
  */
 export function configureExecutors(options?: { maxExecutors?: number; spinMicros?: number }): void;

@@ -274,6 +274,15 @@ static void test_ext_listing(void **state)
     (void)state;
     expect_run(rt, "return [Object.keys($ext), Object.keys($ext.http), 'http' in $ext, 'nope' in $ext]", NULL,
                "[[\"http\"],[\"get\",\"post\"],true,false]");
+    /* feature detection never throws; what is absent reads as undefined to typeof */
+    expect_run(rt, "return [typeof $ext.nope, typeof $ext.http.put, typeof $ext.http.get, 'put' in $ext.http]", NULL,
+               "[\"undefined\",\"undefined\",\"function\",false]");
+    expect_run(rt, "return [$ext.exists('http'), $ext.exists('nope'), $ext.methods('http'), "
+               "$ext.methods('nope') === undefined, $ext.list(), 'exists' in $ext]", NULL,
+               "[true,false,[\"get\",\"post\"],true,[\"http\"],false]");
+    expect_run(rt, "return [$ext.nope == null, $ext.http.put == null, $ext.then, $ext.http.then]", NULL,
+               "[true,true,null,null]");
+    /* using what is absent still says what is missing */
     expect_run(rt, "try { $ext.nope.x() } catch (e) { return e.code }", NULL, "\"EXTENSION_NOT_FOUND\"");
     expect_run(rt, "try { $ext.http.put() } catch (e) { return e.code }", NULL, "\"METHOD_NOT_FOUND\"");
     expect_run(rt, "try { await $ext.http.get('u') } catch (e) { return e.code }", NULL, "\"PERMISSION_DENIED\"");

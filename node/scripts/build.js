@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// scripts/build.js - the package's install step: makes sure the Nexus C
-// library is built (`make -C <repo> build/libnexus.a`), then compiles the
-// addon with the node-gyp bundled with npm, against the headers of the
-// running node (--nodedir), so no download from nodejs.org is needed.
+// scripts/build.js - builds the addon from sources: inside the repository
+// (`make node`) after making sure the translated guest exists (`make -C
+// <repo> guest`), or from the sources an installed tarball carries under
+// native/ (scripts/install.js calls it when no prebuilt addon fits). It
+// runs the node-gyp bundled with npm against the headers of the running
+// node (--nodedir), so no download from nodejs.org is needed.
 'use strict';
 
 const fs = require('node:fs');
@@ -10,7 +12,6 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const pkgDir = path.resolve(__dirname, '..');
-const repoDir = path.resolve(pkgDir, '..');
 
 function fail(message) {
   process.stderr.write(`\nnexus-runtime: ${message}\n\n`);
@@ -24,18 +25,22 @@ function run(cmd, args, options) {
   return { ok: true };
 }
 
-// 1. The C library.
-function buildLibrary() {
-  if (!fs.existsSync(path.join(repoDir, 'include', 'nexus.h')) ||
-      !fs.existsSync(path.join(repoDir, 'Makefile'))) {
-    fail(`cannot find the Nexus sources in ${repoDir} (expected include/nexus.h and a Makefile): ` +
-         'this package builds inside the Nexus repository, as its node/ directory.');
+const native = require('./native.js');
+
+// 1. The translated guest: inside the repository `make` produces it; a
+// tarball carries its C.
+function ensureGuest() {
+  const repo = native.repoRoot();
+  if (!repo) {
+    const c = path.join(native.layout().guestDir, 'guest_w2c.c');
+    if (!fs.existsSync(c)) fail(`the package is incomplete: ${c} is missing`);
+    return;
   }
-  const r = run('make', ['-C', repoDir, 'build/libnexus.a'], { cwd: repoDir });
+  if (native.layout().guestObject) return;
+  const r = run('make', ['-C', repo, 'guest'], { cwd: repo });
   if (!r.ok) {
-    fail(`building the C library failed (make -C ${repoDir} build/libnexus.a: ${r.why}).\n` +
-         'Fix the error above (on a fresh machine run `make deps` in the repository first), ' +
-         'then run `npm install` again.');
+    fail(`building the guest failed (make -C ${repo} guest: ${r.why}); ` +
+         'on a fresh machine run `make deps` in the repository first.');
   }
 }
 
@@ -82,15 +87,16 @@ function buildAddon() {
     process.stderr.write('nexus-runtime: no local node headers found (include/node/node_api.h); ' +
                          'node-gyp will try to download them.\n');
   }
-  const r = gyp ? run(process.execPath, [gyp, ...args], { cwd: pkgDir })
+  const r = gyp ? run(process.execPath, [gyp, ...args], { cwd: pkgDir, env: { ...process.env, JOBS: process.env.JOBS || 'max' } })
                 : run('node-gyp', args, { cwd: pkgDir, shell: process.platform === 'win32' });
   if (!r.ok) {
     fail(`building the addon failed (node-gyp ${args.join(' ')}: ${r.why}).` +
-         (gyp ? '' : ' node-gyp was not found next to npm; install it (npm i -g node-gyp) or set npm_config_node_gyp.'));
+         (gyp ? '' : ' node-gyp was not found next to npm; install it (npm i -g node-gyp) or set npm_config_node_gyp.') +
+         `\nBuilding from sources needs a C compiler, make, Python 3 and: ${native.debPackages().join(' ')}.`);
   }
   const out = path.join(pkgDir, 'build', 'Release', 'nexus.node');
   if (!fs.existsSync(out)) fail(`node-gyp finished but ${out} is missing`);
 }
 
-buildLibrary();
+ensureGuest();
 buildAddon();

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "addon.h"
 
 static const napi_type_tag RUNTIME_TAG = { 0x6e6578757372746dULL, 0x9b1f0c2a54d3e871ULL };
@@ -30,6 +32,9 @@ static void free_runtime(nxa_runtime_t *o)
 {
     if (o->rt)
         nx_runtime_free(o->rt);
+    nxa_ifaces_free(o->ifaces);
+    if (o->intercept_cb)
+        napi_delete_reference(o->env, o->intercept_cb);
     free(o->final_prometheus);
     free(o);
 }
@@ -66,6 +71,12 @@ void nxa_runtime_release_if_idle(nxa_runtime_t *o)
         }
         nx_runtime_free(o->rt);
         o->rt = NULL;
+        nxa_ifaces_free(o->ifaces);
+        o->ifaces = NULL;
+        if (o->intercept_cb) {
+            napi_delete_reference(o->env, o->intercept_cb);
+            o->intercept_cb = NULL;
+        }
     }
     if (o->collected)
         free_runtime(o);
@@ -191,6 +202,8 @@ static napi_value create_runtime(napi_env env, napi_callback_info info)
     }
     o->rt = rt;
     o->serial = atomic_fetch_add(&g_next_serial, 1);
+    o->env = env;
+    o->default_timeout_ms = cfg.limits.timeout_ms ? cfg.limits.timeout_ms : 5000;
     napi_value obj;
     if (!NXA_OK(env, napi_create_object(env, &obj)) ||
         !NXA_OK(env, napi_type_tag_object(env, obj, &RUNTIME_TAG))) {
@@ -263,7 +276,7 @@ static nx_runtime_t *live_runtime(napi_env env, nxa_runtime_t *o)
     if (!o)
         return NULL;
     if (o->closing || !o->rt) {
-        nxa_throw(env, "INVALID_ARGUMENT", "the runtime is shut down");
+        nxa_throw(env, "SHUT_DOWN", "the runtime is shut down");
         return NULL;
     }
     return o->rt;
@@ -377,7 +390,7 @@ static napi_value runtime_prometheus(napi_env env, napi_callback_info info)
     napi_value out;
     if (!o->rt) {
         if (!o->final_prometheus) {
-            nxa_throw(env, "INVALID_ARGUMENT", "the runtime is shut down");
+            nxa_throw(env, "SHUT_DOWN", "the runtime is shut down");
             return NULL;
         }
         return NXA_OK(env, napi_create_string_utf8(env, o->final_prometheus, NAPI_AUTO_LENGTH, &out))
@@ -440,9 +453,21 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */)
         { "cancel", NULL, nxa_cancel, NULL, NULL, NULL, napi_enumerable, NULL },
         { "shutdown", NULL, nxa_shutdown, NULL, NULL, NULL, napi_enumerable, NULL },
         { "configureExecutors", NULL, nxa_configure_executors, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "replay", NULL, nxa_replay, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "saveRecording", NULL, nxa_save_recording, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "setInterceptor", NULL, nxa_set_interceptor, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "registerInterface", NULL, nxa_register_interface, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "benchLatency", NULL, nxa_bench_latency, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "benchThroughput", NULL, nxa_bench_throughput, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "sharedBuffer", NULL, nxa_shared_buffer, NULL, NULL, NULL, napi_enumerable, NULL },
     };
     napi_value version;
-    /* 4 executors (the default threadpool size), no spinning until
+    /* The addon carries its own libcrypto (linked statically). By default it
+     * frees its global state from an atexit handler, under executors that
+     * may still be hashing a handler's source when the process exits
+     * (process.exit mid-execution crashed so): keep it until the end. */
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
+    /* 4 executors, no spinning until
      * index.js calls configureExecutors */
     if (!nxa_queue_init(env, 4, 0))
         return NULL;

@@ -19,6 +19,8 @@
 #include "nexus.h"
 
 typedef struct nxa_work nxa_work_t;
+typedef struct nxa_seen nxa_seen_t;    /* host calls interceptors saw (intercept.c) */
+typedef struct nxa_iface nxa_iface_t;  /* a $host interface served by JS (hostfn.c) */
 
 /* Behind a runtime object. Freed by the finalizer of that object (or by
  * the completion of its last work when the finalizer ran at environment
@@ -32,6 +34,12 @@ typedef struct nxa_runtime {
     bool collected;            /* the JS object's finalizer ran */
     nx_stats_t final_stats;    /* captured just before nx_runtime_free */
     char *final_prometheus;    /* likewise (malloc), NULL if unavailable */
+    uint32_t default_timeout_ms; /* the config's, for host-function waits */
+    napi_env env;              /* the environment that made it */
+    napi_ref intercept_cb;     /* JS callback for intercepted calls, or NULL */
+    bool intercepting;         /* a C interceptor is installed */
+    int interceptor_id;
+    nxa_iface_t *ifaces;       /* JS-served $host interfaces */
 } nxa_runtime_t;
 
 /* Behind a compiled-handler object. */
@@ -93,6 +101,29 @@ void nxa_handler_release_if_idle(nxa_handler_t *h);
 
 /* ---- work.c ---------------------------------------------------------------------- */
 
+/* The request the calling executor thread is running, NULL elsewhere. */
+extern _Thread_local nxa_work_t *nxa_current_work;
+nxa_seen_t **nxa_work_seen(nxa_work_t *w);
+/* How long a host function of this request may take: its time limit. */
+uint32_t nxa_work_wait_ms(const nxa_work_t *w);
+napi_value nxa_replay(napi_env env, napi_callback_info info);
+
+/* ---- intercept.c, hostfn.c, record.c, bench.c ------------------------------------- */
+
+void nxa_seen_free(nxa_seen_t *seen);
+/* JS thread: hands seen to owner's interceptor callback, if any. */
+void nxa_deliver_seen(napi_env env, nxa_runtime_t *owner, nxa_seen_t *seen);
+napi_value nxa_set_interceptor(napi_env env, napi_callback_info info);
+napi_value nxa_register_interface(napi_env env, napi_callback_info info);
+void nxa_ifaces_free(nxa_iface_t *list);
+/* A JS object owning rec (freed with it). On failure frees rec and throws. */
+napi_value nxa_wrap_recording(napi_env env, nx_recording_t *rec);
+napi_value nxa_save_recording(napi_env env, napi_callback_info info);
+/* A recording loaded from a Buffer v; NULL with an exception pending. */
+nx_recording_t *nxa_recording_load(napi_env env, napi_value v);
+napi_value nxa_bench_latency(napi_env env, napi_callback_info info);
+napi_value nxa_bench_throughput(napi_env env, napi_callback_info info);
+
 /* Worker thread: runs the request's nx_* call and serialises its result. */
 void nxa_work_run(nxa_work_t *w);
 /* JS thread: settles the request's promise and frees it. cancelled: it
@@ -130,6 +161,9 @@ size_t nxa_queue_withdraw(napi_env env, const nxa_runtime_t *owner, const nxa_wo
  * nxa_queue_now_us() when it was submitted (0: it never ran, do not time). */
 void nxa_queue_completed(napi_env env, uint64_t submitted_us);
 uint64_t nxa_queue_now_us(void);
+/* The environment's shared result buffer: *data and its size (0 if none). */
+size_t nxa_queue_shared(napi_env env, uint8_t **data);
+napi_value nxa_shared_buffer(napi_env env, napi_callback_info info);
 napi_value nxa_configure_executors(napi_env env, napi_callback_info info);
 
 #endif /* NEXUS_NODE_ADDON_H */

@@ -1,21 +1,29 @@
 /* queue.c - where the addon's calls run: a FIFO of requests (work.c) per
- * Node environment, drained by executors - napi async works on the libuv
- * threadpool - and the delivery of finished requests back to the JS thread
- * through one threadsafe function.
+ * Node environment, drained by executors - threads of the addon's own,
+ * started on demand up to max_executors and then kept, asleep on a
+ * condition variable when there is nothing to do - and the delivery of
+ * finished requests back to the JS thread through one threadsafe function.
  *
- * Why not one napi async work per call: waking a sleeping threadpool
- * thread costs far more than running a typical handler (on a VM, tens of
- * microseconds against ~30). An executor that has just finished a request
- * takes the next one at once; when the queue is empty one executor (never
- * more) spins for a short while (spin_us, 0 to disable; index.js turns it
- * off on a single CPU) before it returns its thread to the pool, so a
- * caller awaiting executions one after another finds it awake. Executors
- * are started on demand, up to max_executors (the threadpool size).
+ * Why not napi async works on the libuv threadpool (as before): each one
+ * made a JS resource object and an async context on the JS thread, and an
+ * executor returned its thread to the pool when the queue emptied, so a
+ * caller awaiting executions one after another paid that every time; and
+ * the pool is shared with fs, dns and zlib. Why not one thread per call:
+ * waking a sleeping thread costs far more than a typical handler runs. An
+ * executor that has just finished a request takes the next one at once;
+ * when the queue is empty one executor (never more) spins for a short
+ * while (spin_us, 0 to disable; index.js turns it off on a single CPU)
+ * before it sleeps, so a caller awaiting executions one after another
+ * finds it awake.
  * The same holds on the way back: a JS thread asleep in epoll takes tens of
  * microseconds to wake, so for spin_us after submitting a request while no
  * other is in flight, an idle handle keeps the event loop polling instead
  * of sleeping (the loop keeps running callbacks; it only does not block),
- * and a result that arrives within that window is picked up at once.
+ * and a result that arrives within that window is picked up at once:
+ * while the loop polls, an executor puts finished requests on a list the
+ * idle callback drains (settling their promises inside a callback scope),
+ * instead of waking the loop through the threadsafe function's async
+ * handle, which costs a write, an epoll round and a dispatch.
  *
  * Spinning only pays while CPUs are idle: with more runnable threads than
  * CPUs it makes everything slower. So whether to spin is decided by what it
@@ -51,6 +59,11 @@ struct nxa_queue {
     atomic_size_t queued;          /* their number; spinners read it unlocked */
     unsigned executors;            /* started and not yet finished */
     unsigned spinning;             /* executors spinning for a request (0 or 1) */
+    unsigned sleeping;             /* executors waiting on `wake` */
+    unsigned waking;               /* of those, signalled and not yet running:
+                                      a burst of submissions signals each
+                                      sleeper once, not once per request */
+    pthread_cond_t wake;           /* a request was queued, or closing */
     unsigned max_executors;
     unsigned spin_us;
     atomic_bool spin_mode;         /* this period spins (executors read it) */
@@ -60,6 +73,15 @@ struct nxa_queue {
     uint32_t js_in_flight;         /* JS thread only: submitted, not completed */
     uv_idle_t *idle;               /* JS thread only: keeps the loop polling */
     bool idle_active;
+    bool polled;                   /* the loop polls: the idle callback drains `done` */
+    bool drain_pending;            /* a threadsafe call to drain `done` is on its way */
+    nxa_work_t *done_head, *done_tail; /* finished, for the JS thread */
+    napi_env env;                  /* for the idle callback */
+    napi_ref scope_resource;       /* the idle delivery's callback scope */
+    napi_async_context scope_context;
+    uint8_t *shared;               /* results for callbacks (work.c) */
+    size_t shared_size;
+    napi_ref shared_ref;           /* its ArrayBuffer */
     uint64_t idle_deadline_us;     /* polling stops then, or with no request */
     /* JS thread only: choosing the mode */
     uint32_t period_us[PERIOD];    /* latencies of this period's requests */
@@ -68,22 +90,18 @@ struct nxa_queue {
     double typical_us[2];          /* per mode (0 sleep, 1 spin); < 0: unknown */
 };
 
-typedef struct executor {
-    napi_async_work async;
-    nxa_queue_t *q;
-} executor_t;
-
 static void queue_unref_locked_and_unlock(nxa_queue_t *q)
 {
     bool last = --q->refs == 0;
     pthread_mutex_unlock(&q->lock);
     if (last) {
         pthread_mutex_destroy(&q->lock);
+        pthread_cond_destroy(&q->wake);
         free(q);
     }
 }
 
-/* ---- the executors (threadpool threads) ----------------------------------------- */
+/* ---- the executors --------------------------------------------------------------- */
 
 static nxa_work_t *pop_locked(nxa_queue_t *q)
 {
@@ -129,20 +147,30 @@ static void spin_for_request(nxa_queue_t *q, unsigned spin_us)
     }
 }
 
+/* A finished request goes on the done list; the JS thread drains the whole
+ * list at once, from the idle callback while it polls, else from one call
+ * of the threadsafe function per batch (not one per request: each costs a
+ * lock and a write to the loop's eventfd). */
 static void deliver_locked(nxa_queue_t *q, nxa_work_t *w)
 {
     if (q->closing)
         return; /* the environment is going away: leak w, touch nothing */
-    /* on failure (the function is closing) w is leaked the same way */
-    napi_call_threadsafe_function(q->tsfn, w, napi_tsfn_nonblocking);
+    if (q->done_tail)
+        *nxa_work_link(q->done_tail) = w;
+    else
+        q->done_head = w;
+    q->done_tail = w;
+    if (q->polled || q->drain_pending)
+        return;
+    /* on failure (the function is closing) the list is leaked the same way */
+    if (napi_call_threadsafe_function(q->tsfn, NULL, napi_tsfn_nonblocking) == napi_ok)
+        q->drain_pending = true;
 }
 
-static void executor_execute(napi_env env, void *data)
+static void *executor_main(void *arg)
 {
-    (void)env; /* must not be used off the JS thread */
-    executor_t *x = data;
-    nxa_queue_t *q = x->q;
-    bool spun = false;
+    nxa_queue_t *q = arg;
+    bool spun = true; /* spin only after a request */
     pthread_mutex_lock(&q->lock);
     for (;;) {
         nxa_work_t *w = q->closing ? NULL : pop_locked(q);
@@ -154,48 +182,44 @@ static void executor_execute(napi_env env, void *data)
             deliver_locked(q, w);
             continue;
         }
-        if (q->closing || spun || q->spin_us == 0 || q->spinning > 0 || !atomic_load(&q->spin_mode))
+        if (q->closing)
             break;
-        q->spinning++;
-        unsigned spin_us = q->spin_us;
-        pthread_mutex_unlock(&q->lock);
-        spin_for_request(q, spin_us);
-        pthread_mutex_lock(&q->lock);
-        q->spinning--;
-        spun = true; /* a request taken now resets it; none: stop */
+        if (!spun && q->spin_us > 0 && q->spinning == 0 && atomic_load(&q->spin_mode)) {
+            q->spinning++;
+            unsigned spin_us = q->spin_us;
+            pthread_mutex_unlock(&q->lock);
+            spin_for_request(q, spin_us);
+            pthread_mutex_lock(&q->lock);
+            q->spinning--;
+            spun = true; /* a request taken now resets it; none: sleep */
+            continue;
+        }
+        q->sleeping++;
+        pthread_cond_wait(&q->wake, &q->lock);
+        q->sleeping--;
+        if (q->waking > 0)
+            q->waking--;
     }
     q->executors--;
     queue_unref_locked_and_unlock(q);
-    x->q = NULL;
+    return NULL;
 }
 
-static void executor_complete(napi_env env, napi_status status, void *data)
-{
-    (void)status; /* an executor is never cancelled; it owns no promise */
-    executor_t *x = data;
-    nxa_check(env, napi_delete_async_work(env, x->async), "napi_delete_async_work");
-    free(x);
-}
-
-/* JS thread, with q->lock held by the caller released: starts one executor.
- * On failure undoes the accounting done by the caller and throws. */
+/* JS thread, q->lock not held: starts one executor thread. On failure undoes
+ * the accounting done by the caller and throws. */
 static bool start_executor(napi_env env, nxa_queue_t *q)
 {
-    executor_t *x = calloc(1, sizeof *x);
-    napi_value name;
-    bool ok = x != NULL;
-    if (!ok)
-        nxa_throw(env, "INTERNAL_ERROR", "out of memory");
-    ok = ok && NXA_OK(env, napi_create_string_utf8(env, "nexus.executor", NAPI_AUTO_LENGTH, &name)) &&
-         NXA_OK(env, napi_create_async_work(env, NULL, name, executor_execute, executor_complete, x,
-                                            &x->async));
+    pthread_t thread;
+    pthread_attr_t attr;
+    bool ok = pthread_attr_init(&attr) == 0;
     if (ok) {
-        x->q = q;
-        if (NXA_OK(env, napi_queue_async_work(env, x->async)))
-            return true;
-        nxa_check(env, napi_delete_async_work(env, x->async), "napi_delete_async_work");
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        ok = pthread_create(&thread, &attr, executor_main, q) == 0;
+        pthread_attr_destroy(&attr);
     }
-    free(x);
+    if (ok)
+        return true;
+    nxa_throw(env, "INTERNAL_ERROR", "cannot start an executor thread");
     pthread_mutex_lock(&q->lock);
     q->executors--;
     q->refs--; /* the environment's reference remains: never the last */
@@ -205,14 +229,47 @@ static bool start_executor(napi_env env, nxa_queue_t *q)
 
 /* ---- the JS thread ------------------------------------------------------------------- */
 
-/* Each turn of the event loop while polling. */
+/* Settles the finished requests on the done list, inside a callback scope
+ * (so that the promise reactions run when it closes, as after any
+ * callback from Node). */
+static void deliver_done(nxa_queue_t *q, nxa_work_t *list)
+{
+    napi_env env = q->env;
+    napi_handle_scope hs;
+    napi_callback_scope cs;
+    napi_value resource;
+    if (napi_open_handle_scope(env, &hs) != napi_ok)
+        return; /* cannot happen while the environment lives; w leaks */
+    bool scoped = napi_get_reference_value(env, q->scope_resource, &resource) == napi_ok &&
+                  napi_open_callback_scope(env, resource, q->scope_context, &cs) == napi_ok;
+    for (nxa_work_t *w = list, *next; w; w = next) {
+        next = *nxa_work_link(w);
+        *nxa_work_link(w) = NULL;
+        nxa_work_complete(env, w, false);
+    }
+    if (scoped)
+        napi_close_callback_scope(env, cs);
+    napi_close_handle_scope(env, hs);
+}
+
+/* Each turn of the event loop while polling: delivers what finished, and
+ * stops polling when the window closed or more than one request is out. */
 static void on_idle(uv_idle_t *handle)
 {
     nxa_queue_t *q = handle->data;
-    if (q->js_in_flight != 1 || now_us() >= q->idle_deadline_us || !atomic_load(&q->spin_mode)) {
+    bool stop = q->js_in_flight != 1 || now_us() >= q->idle_deadline_us || !atomic_load(&q->spin_mode);
+    pthread_mutex_lock(&q->lock);
+    nxa_work_t *list = q->done_head;
+    q->done_head = q->done_tail = NULL;
+    if (stop)
+        q->polled = false; /* from now on executors wake the loop */
+    pthread_mutex_unlock(&q->lock);
+    if (stop) {
         uv_idle_stop(handle);
         q->idle_active = false;
     }
+    if (list)
+        deliver_done(q, list);
 }
 
 /* After a submission: poll, do not sleep, for the next spin_us - when it
@@ -223,8 +280,12 @@ static void keep_loop_polling(nxa_queue_t *q, unsigned spin_us)
     if (!q->idle || spin_us == 0 || q->js_in_flight != 1 || !atomic_load(&q->spin_mode))
         return;
     q->idle_deadline_us = now_us() + spin_us;
-    if (!q->idle_active && uv_idle_start(q->idle, on_idle) == 0)
+    if (!q->idle_active && q->scope_resource && uv_idle_start(q->idle, on_idle) == 0) {
         q->idle_active = true;
+        pthread_mutex_lock(&q->lock);
+        q->polled = true;
+        pthread_mutex_unlock(&q->lock);
+    }
 }
 
 static int compare_u32(const void *a, const void *b)
@@ -256,6 +317,38 @@ static void time_request(nxa_queue_t *q, uint64_t latency_us)
 
 uint64_t nxa_queue_now_us(void) { return now_us(); }
 
+#define SHARED_SIZE (64 * 1024) /* most results are far smaller */
+
+size_t nxa_queue_shared(napi_env env, uint8_t **data)
+{
+    void *p = NULL;
+    if (napi_get_instance_data(env, &p) != napi_ok || !p)
+        return 0;
+    nxa_queue_t *q = p;
+    *data = q->shared;
+    return q->shared ? q->shared_size : 0;
+}
+
+/* sharedBuffer() -> the ArrayBuffer results are copied into for callbacks */
+napi_value nxa_shared_buffer(napi_env env, napi_callback_info info)
+{
+    (void)info;
+    nxa_queue_t *q = nxa_queue_get(env);
+    napi_value ab;
+    if (!q)
+        return NULL;
+    if (!q->shared_ref) {
+        void *data;
+        if (!NXA_OK(env, napi_create_arraybuffer(env, SHARED_SIZE, &data, &ab)) ||
+            !NXA_OK(env, napi_create_reference(env, ab, 1, &q->shared_ref)))
+            return NULL;
+        q->shared = data;
+        q->shared_size = SHARED_SIZE;
+        return ab;
+    }
+    return NXA_OK(env, napi_get_reference_value(env, q->shared_ref, &ab)) ? ab : NULL;
+}
+
 nxa_queue_t *nxa_queue_get(napi_env env)
 {
     void *data = NULL;
@@ -278,10 +371,15 @@ bool nxa_queue_submit(napi_env env, nxa_work_t *w)
         q->head = w;
     q->tail = w;
     size_t queued = atomic_fetch_add(&q->queued, 1) + 1;
-    bool start = q->executors < q->max_executors && queued > q->spinning;
-    if (start) {
-        q->executors++;
-        q->refs++;
+    bool start = false;
+    if (queued > q->spinning + q->waking) {
+        if (q->sleeping > q->waking) {
+            q->waking++;
+            pthread_cond_signal(&q->wake);
+        } else if ((start = q->executors < q->max_executors)) {
+            q->executors++;
+            q->refs++;
+        }
     }
     unsigned executors = q->executors;
     unsigned spin_us = q->spin_us;
@@ -358,10 +456,20 @@ void nxa_queue_completed(napi_env env, uint64_t submitted_us)
 static void deliver_js(napi_env env, napi_value js_callback, void *context, void *data)
 {
     (void)js_callback;
-    (void)context;
-    if (!env || !data)
+    (void)data;
+    nxa_queue_t *q = context;
+    if (!env)
         return;
-    nxa_work_complete(env, data, false);
+    pthread_mutex_lock(&q->lock);
+    nxa_work_t *list = q->done_head;
+    q->done_head = q->done_tail = NULL;
+    q->drain_pending = false;
+    pthread_mutex_unlock(&q->lock);
+    for (nxa_work_t *w = list, *next; w; w = next) {
+        next = *nxa_work_link(w);
+        *nxa_work_link(w) = NULL;
+        nxa_work_complete(env, w, false);
+    }
 }
 
 static void free_idle(uv_handle_t *handle) { free(handle); }
@@ -374,8 +482,16 @@ static void cleanup_hook(void *arg)
         uv_close((uv_handle_t *)q->idle, free_idle);
         q->idle = NULL;
     }
+    if (q->scope_context)
+        napi_async_destroy(q->env, q->scope_context);
+    if (q->scope_resource)
+        napi_delete_reference(q->env, q->scope_resource);
+    if (q->shared_ref)
+        napi_delete_reference(q->env, q->shared_ref);
+    q->shared = NULL;
     pthread_mutex_lock(&q->lock);
     q->closing = true;
+    pthread_cond_broadcast(&q->wake); /* sleeping executors end */
     queue_unref_locked_and_unlock(q);
 }
 
@@ -391,6 +507,12 @@ bool nxa_queue_init(napi_env env, unsigned max_executors, unsigned spin_us)
         nxa_throw(env, "INTERNAL_ERROR", "cannot create a mutex");
         return false;
     }
+    if (pthread_cond_init(&q->wake, NULL) != 0) {
+        pthread_mutex_destroy(&q->lock);
+        free(q);
+        nxa_throw(env, "INTERNAL_ERROR", "cannot create a condition variable");
+        return false;
+    }
     atomic_init(&q->queued, 0);
     atomic_init(&q->spin_mode, true);
     q->typical_us[0] = q->typical_us[1] = -1;
@@ -402,10 +524,18 @@ bool nxa_queue_init(napi_env env, unsigned max_executors, unsigned spin_us)
         !NXA_OK(env, napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, q,
                                                      deliver_js, &q->tsfn))) {
         pthread_mutex_destroy(&q->lock);
+        pthread_cond_destroy(&q->wake);
         free(q);
         return false;
     }
     /* the idle handle is an optimisation: without one the loop just sleeps */
+    q->env = env;
+    napi_value resource, resource_name;
+    if (napi_create_object(env, &resource) == napi_ok &&
+        napi_create_string_utf8(env, "nexus.deliver", NAPI_AUTO_LENGTH, &resource_name) == napi_ok &&
+        napi_async_init(env, resource, resource_name, &q->scope_context) == napi_ok &&
+        napi_create_reference(env, resource, 1, &q->scope_resource) != napi_ok)
+        q->scope_resource = NULL;
     uv_loop_t *loop = NULL;
     if (napi_get_uv_event_loop(env, &loop) == napi_ok && loop && (q->idle = malloc(sizeof *q->idle))) {
         if (uv_idle_init(loop, q->idle) == 0) {

@@ -1,12 +1,23 @@
-/* work.c - the addon's asynchronous calls: execute, executeCompiled,
- * precompile, resume, cancel and shutdown, as requests. Each request is
+/* work.c - the addon's asynchronous calls: execute (optionally recorded),
+ * executeCompiled, precompile, resume, cancel, replay and shutdown, as
+ * requests. Each request is
  * built on the JS thread (copying everything the worker needs), run by an
  * executor on the libuv threadpool (queue.c) - the nx_* call, then
  * nx_result_to_msgpack - and completed back on the JS thread, where it
  * settles its promise.
  *
+ * A call given a callback as its last argument calls it instead of
+ * returning a promise: cb(null, value) or cb(error). A result then comes as
+ * its length when it fits the environment's shared result buffer (copied
+ * there just before the call: the callback must read it at once) or as a
+ * Buffer when it does not. That saves a promise, a Buffer the garbage
+ * collector must track, and a microtask per execution.
+ *
  * A call that ran resolves with a Buffer holding the result as MessagePack
- * (precompile: a handler object; cancel/shutdown: undefined). A call the
+ * (a recorded execute: [Buffer, recording object]; precompile: a handler
+ * object; cancel/shutdown: undefined). Host calls an interceptor saw
+ * during the call are handed to the runtime's interceptor callback just
+ * before the promise settles (intercept.c). A call the
  * library refused (its nx_code_t is not NX_OK) rejects with an Error whose
  * .code is nx_code_name(code) and, when the library produced a result,
  * whose .resultBuffer holds it as MessagePack.
@@ -14,8 +25,8 @@
  * Requests are counted on their runtime (in_flight) and hold strong
  * references to the runtime object (and handler object) until completed.
  * shutdown() withdraws the runtime's requests still queued (they reject
- * with INVALID_ARGUMENT), then queues nx_runtime_shutdown, which waits for
- * the running ones. See addon.c for when the runtime is freed. */
+ * with SHUT_DOWN), then queues nx_runtime_shutdown, which waits for the
+ * running ones. See addon.c for when the runtime is freed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +39,9 @@ typedef enum nxa_op {
     OP_PRECOMPILE,
     OP_RESUME,
     OP_CANCEL,
-    OP_SHUTDOWN
+    OP_SHUTDOWN,
+    OP_EXECUTE_RECORDED,
+    OP_REPLAY
 } nxa_op_t;
 
 struct nxa_work {
@@ -37,7 +50,8 @@ struct nxa_work {
     nxa_handler_t *handler_owner;  /* OP_EXECUTE_COMPILED */
     nxa_work_t *link;              /* next in the queue (queue.c) */
     uint64_t submitted_us;         /* nxa_queue_now_us() at submission */
-    napi_deferred deferred;
+    napi_deferred deferred;        /* the promise it settles, or */
+    napi_ref callback;             /* the function it calls: cb(error, value) */
     napi_ref runtime_ref;          /* keeps the runtime object alive */
     napi_ref handler_ref;          /* keeps the handler object alive */
 
@@ -51,6 +65,11 @@ struct nxa_work {
     nx_outcome_t outcome;
     uint8_t *value;                /* outcome.value's bytes (malloc) */
     char *error_message;           /* outcome.error_message (malloc) */
+    uint32_t wait_ms;              /* how long a host function may take */
+
+    /* written by the worker */
+    nx_recording_t *recording;     /* OP_EXECUTE_RECORDED; OP_REPLAY's input */
+    nxa_seen_t *seen;              /* host calls interceptors saw (intercept.c) */
 
     /* outputs, written by the worker */
     nx_code_t code;
@@ -65,7 +84,7 @@ struct nxa_work {
 static nxa_work_t *new_work(napi_env env, nxa_op_t op, nxa_runtime_t *owner)
 {
     if (owner->closing || !owner->rt) {
-        nxa_throw(env, "INVALID_ARGUMENT", "the runtime is shut down");
+        nxa_throw(env, "SHUT_DOWN", "the runtime is shut down");
         return NULL;
     }
     nxa_work_t *w = calloc(1, sizeof *w);
@@ -76,6 +95,7 @@ static nxa_work_t *new_work(napi_env env, nxa_op_t op, nxa_runtime_t *owner)
     w->op = op;
     w->owner = owner;
     w->rt = owner->rt;
+    w->wait_ms = owner->default_timeout_ms;
     return w;
 }
 
@@ -90,13 +110,45 @@ static void free_work(nxa_work_t *w)
     nx_free(w->buf);
     free(w->message);
     nx_handler_free(w->compiled);
+    nx_recording_free(w->recording);
+    nxa_seen_free(w->seen);
     free(w);
 }
 
+/* Per-execution limits from an object such as { timeoutMs: 100 } (absent
+ * or 0: the runtime's default). Returns false with an exception pending. */
+static bool read_limits(napi_env env, napi_value obj, nx_limits_t *l)
+{
+    const struct { const char *name; uint32_t *field; } fields[] = {
+        { "timeoutMs", &l->timeout_ms },
+        { "memoryLimitMb", &l->memory_mb },
+        { "maxHostCalls", &l->max_host_calls },
+        { "maxValueBytes", &l->max_value_bytes },
+        { "maxLogBytes", &l->max_log_bytes },
+        { "maxEvents", &l->max_events },
+        { "maxViewCommands", &l->max_view_commands },
+        { "maxLogs", &l->max_logs },
+        { "maxStateKeys", &l->max_state_keys },
+        { "maxOutputBytes", &l->max_output_bytes },
+    };
+    memset(l, 0, sizeof *l);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        napi_value v;
+        bool nullish;
+        if (!NXA_OK(env, napi_get_named_property(env, obj, fields[i].name, &v)) ||
+            !nxa_is_nullish(env, v, &nullish))
+            return false;
+        if (!nullish && !nxa_u32(env, v, fields[i].name, fields[i].field))
+            return false;
+    }
+    return true;
+}
+
 /* Builds the context from (panelId, handlerName, state, args, scope,
- * capabilities, timeoutMs): strings or null, MessagePack Buffers or null,
- * an array of strings or null, a uint32 or null (0: the runtime's). */
-static bool build_context(napi_env env, const napi_value *a, nx_context_t **out)
+ * capabilities, limits): strings or null, MessagePack Buffers or null, an
+ * array of strings or their newline-joined string or null, a limits object
+ * or null. */
+static bool build_context(napi_env env, const napi_value *a, nx_context_t **out, uint32_t *wait_ms)
 {
     nx_context_t *ctx = NULL;
     nx_code_t code = nx_context_create(&ctx);
@@ -137,9 +189,26 @@ static bool build_context(napi_env env, const napi_value *a, nx_context_t **out)
     }
 
     bool nullish = true;
+    napi_valuetype caps_type = napi_undefined;
     if (ok)
-        ok = nxa_is_nullish(env, a[5], &nullish);
-    if (ok && !nullish) {
+        ok = NXA_OK(env, napi_typeof(env, a[5], &caps_type));
+    nullish = caps_type == napi_undefined || caps_type == napi_null;
+    if (ok && caps_type == napi_string) {
+        /* the tokens joined by newlines (index.js): one string to convert
+         * instead of an array walk, most of the cost of a call */
+        char *joined = nxa_string(env, a[5], "capabilities", NULL);
+        ok = joined != NULL;
+        for (char *token = joined, *end; ok && token; token = end ? end + 1 : NULL) {
+            end = strchr(token, '\n');
+            if (end)
+                *end = '\0';
+            if ((code = nx_context_add_capability(ctx, token)) != NX_OK) {
+                nxa_throw(env, nx_code_name(code), "cannot add the capability");
+                ok = false;
+            }
+        }
+        free(joined);
+    } else if (ok && !nullish) {
         bool is_array = false;
         uint32_t n = 0;
         ok = NXA_OK(env, napi_is_array(env, a[5], &is_array));
@@ -165,12 +234,13 @@ static bool build_context(napi_env env, const napi_value *a, nx_context_t **out)
         ok = nxa_is_nullish(env, a[6], &nullish);
     if (ok && !nullish) {
         nx_limits_t limits;
-        memset(&limits, 0, sizeof limits);
-        ok = nxa_u32(env, a[6], "timeoutMs", &limits.timeout_ms);
-        if (ok && limits.timeout_ms && (code = nx_context_set_limits(ctx, &limits)) != NX_OK) {
-            nxa_throw(env, nx_code_name(code), "invalid timeoutMs");
+        ok = read_limits(env, a[6], &limits);
+        if (ok && (code = nx_context_set_limits(ctx, &limits)) != NX_OK) {
+            nxa_throw(env, nx_code_name(code), "invalid limits");
             ok = false;
         }
+        if (ok && limits.timeout_ms)
+            *wait_ms = limits.timeout_ms;
     }
     if (!ok) {
         nx_context_free(ctx);
@@ -185,11 +255,16 @@ static bool build_context(napi_env env, const napi_value *a, nx_context_t **out)
 nxa_work_t **nxa_work_link(nxa_work_t *w) { return &w->link; }
 const nxa_runtime_t *nxa_work_owner(const nxa_work_t *w) { return w->owner; }
 bool nxa_work_cancellable(const nxa_work_t *w) { return w->op != OP_SHUTDOWN; }
+nxa_seen_t **nxa_work_seen(nxa_work_t *w) { return &w->seen; }
+uint32_t nxa_work_wait_ms(const nxa_work_t *w) { return w->wait_ms; }
 
 /* ---- the worker side ------------------------------------------------------------------------ */
 
+_Thread_local nxa_work_t *nxa_current_work;
+
 void nxa_work_run(nxa_work_t *w)
 {
+    nxa_current_work = w; /* for interceptors and host functions */
     nx_result_t *r = NULL;
     bool wants_result = true;
     switch (w->op) {
@@ -215,6 +290,12 @@ void nxa_work_run(nxa_work_t *w)
         w->code = NX_OK;
         wants_result = false;
         break;
+    case OP_EXECUTE_RECORDED:
+        w->code = nx_execute_recorded(w->rt, w->source, w->source_len, w->ctx, &w->recording, &r);
+        break;
+    case OP_REPLAY:
+        w->code = nx_replay(w->rt, w->recording, &r);
+        break;
     }
     if (r) {
         if (w->code != NX_OK) {
@@ -232,6 +313,7 @@ void nxa_work_run(nxa_work_t *w)
     } else if (wants_result && w->code == NX_OK) {
         w->code = NX_E_INTERNAL_ERROR; /* the library ran out of memory */
     }
+    nxa_current_work = NULL;
 }
 
 /* ---- the JS side of completion ---------------------------------------------------------------- */
@@ -284,6 +366,22 @@ static napi_value refusal(napi_env env, nxa_work_t *w)
 
 /* The resolution of a call that ran. NULL with an exception pending on
  * failure. */
+/* The result's bytes for JS: their length once copied into the shared
+ * buffer (callback calls only), else a Buffer copy. */
+static napi_value result_bytes(napi_env env, nxa_work_t *w)
+{
+    napi_value v;
+    if (w->callback) {
+        uint8_t *shared = NULL;
+        size_t size = nxa_queue_shared(env, &shared);
+        if (w->buf_len <= size) {
+            memcpy(shared, w->buf, w->buf_len);
+            return NXA_OK(env, napi_create_uint32(env, (uint32_t)w->buf_len, &v)) ? v : NULL;
+        }
+    }
+    return NXA_OK(env, napi_create_buffer_copy(env, w->buf_len, w->buf, NULL, &v)) ? v : NULL;
+}
+
 static napi_value success_value(napi_env env, nxa_work_t *w)
 {
     napi_value v = NULL;
@@ -291,9 +389,21 @@ static napi_value success_value(napi_env env, nxa_work_t *w)
     case OP_EXECUTE:
     case OP_EXECUTE_COMPILED:
     case OP_RESUME:
-        if (!NXA_OK(env, napi_create_buffer_copy(env, w->buf_len, w->buf, NULL, &v)))
+    case OP_REPLAY:
+        return result_bytes(env, w);
+    case OP_EXECUTE_RECORDED: {
+        napi_value pair, buffer, recording;
+        if (!(buffer = result_bytes(env, w)) ||
+            !NXA_OK(env, napi_create_array_with_length(env, 2, &pair)) ||
+            !NXA_OK(env, napi_set_element(env, pair, 0, buffer)))
             return NULL;
-        return v;
+        nx_recording_t *rec = w->recording;
+        w->recording = NULL; /* the object owns it now, even on failure */
+        if (!(recording = nxa_wrap_recording(env, rec)) ||
+            !NXA_OK(env, napi_set_element(env, pair, 1, recording)))
+            return NULL;
+        return pair;
+    }
     case OP_PRECOMPILE: {
         nx_handler_t *h = w->compiled;
         w->compiled = NULL; /* nxa_wrap_handler owns it now, even on failure */
@@ -313,6 +423,8 @@ static void discard_work(napi_env env, nxa_work_t *w)
         nxa_check(env, napi_delete_reference(env, w->runtime_ref), "napi_delete_reference");
     if (w->handler_ref)
         nxa_check(env, napi_delete_reference(env, w->handler_ref), "napi_delete_reference");
+    if (w->callback)
+        nxa_check(env, napi_delete_reference(env, w->callback), "napi_delete_reference");
     free_work(w);
 }
 
@@ -326,20 +438,46 @@ void nxa_work_complete(napi_env env, nxa_work_t *w, bool cancelled)
 
     napi_value value = NULL;
     bool resolve = false;
+    if (!cancelled && w->seen)
+        nxa_deliver_seen(env, owner, w->seen);
     if (cancelled) {
-        value = nxa_make_error(env, "INVALID_ARGUMENT",
+        value = nxa_make_error(env, "SHUT_DOWN",
                                "the runtime was shut down before this call started");
     } else if (w->code == NX_OK) {
         value = success_value(env, w);
         resolve = value != NULL;
     } else {
-        value = refusal(env, w);
+        if (w->code == NX_E_INVALID_ARGUMENT && owner->closing) {
+            /* the library refused because shutdown began meanwhile */
+            free(w->message);
+            w->message = NULL;
+            nx_free(w->buf);
+            w->buf = NULL;
+            value = nxa_make_error(env, "SHUT_DOWN", "the runtime was shut down while this call waited");
+        } else {
+            value = refusal(env, w);
+        }
     }
     if (!value) {
         value = take_exception(env);
         resolve = false;
     }
-    if (value) {
+    if (value && w->callback) {
+        napi_value cb, recv, argv[2];
+        if (NXA_OK(env, napi_get_reference_value(env, w->callback, &cb)) &&
+            NXA_OK(env, napi_get_undefined(env, &recv)) &&
+            (resolve ? NXA_OK(env, napi_get_null(env, &argv[0])) : (argv[0] = value, true))) {
+            argv[1] = resolve ? value : recv;
+            napi_value ignored, e;
+            bool pending = false;
+            /* an exception it throws is reported as uncaught, and cleared so
+             * that the rest of a batch of completions still settles */
+            if (napi_call_function(env, recv, cb, 2, argv, &ignored) != napi_ok &&
+                napi_is_exception_pending(env, &pending) == napi_ok && pending &&
+                napi_get_and_clear_last_exception(env, &e) == napi_ok)
+                napi_fatal_exception(env, e);
+        }
+    } else if (value) {
         napi_status s = resolve ? napi_resolve_deferred(env, w->deferred, value)
                                 : napi_reject_deferred(env, w->deferred, value);
         /* a failure here surfaces as an uncaught exception: loud, not silent */
@@ -355,15 +493,19 @@ void nxa_work_complete(napi_env env, nxa_work_t *w, bool cancelled)
     nxa_runtime_release_if_idle(owner);
 }
 
-/* Submits w and returns its promise. runtime_obj (and handler_obj, may be
- * NULL) stay referenced until the request completes. On failure discards w
- * and throws. */
-static napi_value submit(napi_env env, nxa_work_t *w, napi_value runtime_obj, napi_value handler_obj)
+/* Submits w and returns its promise (undefined when callback, a function,
+ * is given instead). runtime_obj (and handler_obj, may be NULL) stay
+ * referenced until the request completes. On failure discards w and
+ * throws. */
+static napi_value submit_with(napi_env env, nxa_work_t *w, napi_value runtime_obj, napi_value handler_obj,
+                              napi_value callback)
 {
     napi_value promise;
     if (!NXA_OK(env, napi_create_reference(env, runtime_obj, 1, &w->runtime_ref)) ||
         (handler_obj && !NXA_OK(env, napi_create_reference(env, handler_obj, 1, &w->handler_ref))) ||
-        !NXA_OK(env, napi_create_promise(env, &w->deferred, &promise))) {
+        (callback ? !NXA_OK(env, napi_create_reference(env, callback, 1, &w->callback)) ||
+                        !NXA_OK(env, napi_get_undefined(env, &promise))
+                  : !NXA_OK(env, napi_create_promise(env, &w->deferred, &promise)))) {
         discard_work(env, w);
         return NULL;
     }
@@ -374,6 +516,10 @@ static napi_value submit(napi_env env, nxa_work_t *w, napi_value runtime_obj, na
     w->submitted_us = nxa_queue_now_us();
     if (!nxa_queue_submit(env, w)) {
         settle_accounting(w);
+        if (w->callback) { /* the exception stays pending: the call throws */
+            discard_work(env, w);
+            return NULL;
+        }
         napi_value e = take_exception(env);
         bool rejected = e && nxa_check(env, napi_reject_deferred(env, w->deferred, e),
                                        "napi_reject_deferred");
@@ -381,6 +527,21 @@ static napi_value submit(napi_env env, nxa_work_t *w, napi_value runtime_obj, na
         return rejected ? promise : NULL;
     }
     return promise;
+}
+
+static napi_value submit(napi_env env, nxa_work_t *w, napi_value runtime_obj, napi_value handler_obj)
+{
+    return submit_with(env, w, runtime_obj, handler_obj, NULL);
+}
+
+/* The optional callback argument: a function, or NULL for a promise. */
+static bool optional_callback(napi_env env, napi_value v, napi_value *out)
+{
+    napi_valuetype t;
+    if (!NXA_OK(env, napi_typeof(env, v, &t)))
+        return false;
+    *out = t == napi_function ? v : NULL;
+    return true;
 }
 
 /* ---- the calls ------------------------------------------------------------------------------------ */
@@ -404,25 +565,45 @@ static napi_value abandon(nxa_work_t *w)
 }
 
 /* execute(runtime, source, panelId, handlerName, state, args, scope,
- *         capabilities, timeoutMs) -> Promise<Buffer> */
+ *         capabilities, limits, record[, callback]) -> Promise<Buffer>, or
+ * with record true Promise<[Buffer, recording]> */
 napi_value nxa_execute(napi_env env, napi_callback_info info)
 {
-    napi_value argv[9];
-    nxa_work_t *w = begin(env, info, 9, argv, OP_EXECUTE);
+    napi_value argv[11], callback;
+    nxa_work_t *w = begin(env, info, 11, argv, OP_EXECUTE);
     if (!w)
         return NULL;
+    bool record = false;
+    napi_valuetype t;
+    if (!NXA_OK(env, napi_typeof(env, argv[9], &t)) || (t == napi_boolean && !nxa_bool(env, argv[9], "record", &record)))
+        return abandon(w);
+    if (record)
+        w->op = OP_EXECUTE_RECORDED;
     w->source = nxa_string(env, argv[1], "code", &w->source_len);
-    if (!w->source || !build_context(env, argv + 2, &w->ctx))
+    if (!w->source || !build_context(env, argv + 2, &w->ctx, &w->wait_ms) ||
+        !optional_callback(env, argv[10], &callback))
+        return abandon(w);
+    return submit_with(env, w, argv[0], NULL, callback);
+}
+
+/* replay(runtime, recording object) -> Promise<Buffer> */
+napi_value nxa_replay(napi_env env, napi_callback_info info)
+{
+    napi_value argv[2];
+    nxa_work_t *w = begin(env, info, 2, argv, OP_REPLAY);
+    if (!w)
+        return NULL;
+    if (!(w->recording = nxa_recording_load(env, argv[1])))
         return abandon(w);
     return submit(env, w, argv[0], NULL);
 }
 
 /* executeCompiled(runtime, handler, panelId, handlerName, state, args,
- *                 scope, capabilities, timeoutMs) -> Promise<Buffer> */
+ *                 scope, capabilities, limits[, callback]) -> Promise<Buffer> */
 napi_value nxa_execute_compiled(napi_env env, napi_callback_info info)
 {
-    napi_value argv[9];
-    nxa_work_t *w = begin(env, info, 9, argv, OP_EXECUTE_COMPILED);
+    napi_value argv[10], callback;
+    nxa_work_t *w = begin(env, info, 10, argv, OP_EXECUTE_COMPILED);
     if (!w)
         return NULL;
     nxa_handler_t *h = nxa_unwrap_handler(env, argv[1]);
@@ -434,9 +615,9 @@ napi_value nxa_execute_compiled(napi_env env, napi_callback_info info)
     }
     w->handler_owner = h;
     w->handler = h->handler;
-    if (!build_context(env, argv + 2, &w->ctx))
+    if (!build_context(env, argv + 2, &w->ctx, &w->wait_ms) || !optional_callback(env, argv[9], &callback))
         return abandon(w);
-    return submit(env, w, argv[0], argv[1]);
+    return submit_with(env, w, argv[0], argv[1], callback);
 }
 
 /* precompile(runtime, source) -> Promise<handler object> */
@@ -451,11 +632,11 @@ napi_value nxa_precompile(napi_env env, napi_callback_info info)
 }
 
 /* resume(runtime, suspensionId, isError, value: Buffer|null,
- *        errorMessage: string|null) -> Promise<Buffer> */
+ *        errorMessage: string|null[, callback]) -> Promise<Buffer> */
 napi_value nxa_resume(napi_env env, napi_callback_info info)
 {
-    napi_value argv[5];
-    nxa_work_t *w = begin(env, info, 5, argv, OP_RESUME);
+    napi_value argv[6], callback;
+    nxa_work_t *w = begin(env, info, 6, argv, OP_RESUME);
     if (!w)
         return NULL;
     bool is_error = false;
@@ -482,13 +663,13 @@ napi_value nxa_resume(napi_env env, napi_callback_info info)
             ok = false;
         }
     }
-    if (!ok)
+    if (!ok || !optional_callback(env, argv[5], &callback))
         return abandon(w);
     w->outcome.is_error = is_error;
     w->outcome.value = is_error ? NULL : w->value;
     w->outcome.value_len = is_error || !w->value ? 0 : len;
     w->outcome.error_message = is_error ? w->error_message : NULL;
-    return submit(env, w, argv[0], NULL);
+    return submit_with(env, w, argv[0], NULL, callback);
 }
 
 /* cancel(runtime, suspensionId) -> Promise<undefined> */

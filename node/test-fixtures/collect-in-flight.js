@@ -6,7 +6,8 @@
 'use strict';
 
 const path = require('node:path');
-const { encode } = require('@msgpack/msgpack');
+const { encode: encodeView, decode } = require('../lib/values.js');
+const encode = (v) => Buffer.from(encodeView(v, 'args'));
 const native = require(path.join(__dirname, '..', 'build', 'Release', 'nexus.node'));
 
 const mode = process.argv[2];
@@ -21,7 +22,7 @@ function start(n, source) {
   registry.register(rt, null);
   const promises = [];
   for (let i = 0; i < n; i++) {
-    const p = native.execute(rt, source, null, null, null, encode({ i }), null, [], 0);
+    const p = native.execute(rt, source, null, null, null, encode({ i }), null, [], null, false);
     p.then(() => { finished[r]++; }, () => { finished[r]++; });
     promises.push(p);
   }
@@ -50,7 +51,7 @@ function start(n, source) {
   const someBusy = idle < 5;
   const buffers = await Promise.all(promises);
   if (buffers.length !== 500 || !buffers.every(Buffer.isBuffer)) throw new Error('bad results');
-  const { decode } = require('@msgpack/msgpack');
+
   buffers.forEach((b, i) => {
     const r = decode(b);
     if (r.status !== 'success' || r.returnValue !== (i % 100) * 2) throw new Error(`bad result ${i}`);

@@ -53,6 +53,6 @@ async function assertRejects(fn, summary, what) {
     await fn();
     summary.wrong.push({ what, problem: 'resolved after shutdown' });
   } catch (e) {
-    if (e.code !== 'INVALID_ARGUMENT') summary.wrong.push({ what, code: e.code, message: e.message });
+    if (e.code !== 'SHUT_DOWN') summary.wrong.push({ what, code: e.code, message: e.message });
   }
 }

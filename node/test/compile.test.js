@@ -77,6 +77,6 @@ test('after shutdown a handle is refused with a code', async () => {
   const other = new NexusRuntime({ prewarmInstances: 0 });
   const handle = await other.precompileHandler('return 1');
   await other.shutdown();
-  await assert.rejects(other.executeCompiledHandler(handle, {}), (e) => e.code === 'INVALID_ARGUMENT');
-  await assert.rejects(other.precompileHandler('return 2'), (e) => e.code === 'INVALID_ARGUMENT');
+  await assert.rejects(other.executeCompiledHandler(handle, {}), (e) => e.code === 'SHUT_DOWN');
+  await assert.rejects(other.precompileHandler('return 2'), (e) => e.code === 'SHUT_DOWN');
 });
