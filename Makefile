@@ -5,6 +5,7 @@
 #   make test       every test: unit, engine conformance, CLI, sanitizers, Node
 #   make bench      performance report (stdout and build/bench.json)
 #   make fuzz       longer fuzzing runs
+#   make SEGUE=0 ...  the same targets on the plain build (below)
 #
 # The guest (QuickJS + guest/, compiled to wasm32 and translated to C by
 # wasm2c) is built once and kept out of the edit-compile loop of host code.
@@ -22,6 +23,30 @@ WASM_CC  := clang-14
 WASM2C   := wasm2c
 NODE     := node
 
+# ---- build variants ----------------------------------------------------------------
+#
+# SEGUE=1: the guest's linear memory is addressed through the GS segment
+# base (x86-64 Linux; docs/architecture.md, "Segue"). SEGUE=0: the plain
+# build, where the generated code adds the memory base itself: for other
+# machines, and for valgrind, which emulates neither wrgsbase nor GS bases.
+# The machine's default variant builds into build/, the other one into
+# build/plain (or build/segue): `make SEGUE=0 test-unit` tests the plain
+# build. The guest module and its C are shared; `make test` also runs the
+# plain build's unit tests and the valgrind test (plain) from a Segue tree.
+
+SEGUE_DEFAULT := $(if $(and $(filter x86_64,$(shell uname -m)),$(filter Linux,$(shell uname -s))),1,0)
+SEGUE ?= $(SEGUE_DEFAULT)
+ifneq ($(filter-out 0 1,$(SEGUE)),)
+$(error SEGUE must be 0 or 1)
+endif
+ifeq ($(SEGUE),$(SEGUE_DEFAULT))
+VB := $(B)
+else ifeq ($(SEGUE),1)
+VB := $(B)/segue
+else
+VB := $(B)/plain
+endif
+
 # ---- guest: QuickJS + glue -> wasm32-wasi -> wasm2c -> native object --------
 
 WASI_FLAGS  := --target=wasm32-wasi --sysroot=/usr -O2
@@ -36,7 +61,12 @@ GUEST_LDFLAGS := -Wl,-z,stack-size=1048576 -Wl,--stack-first
 GUEST_WASM := $(B)/guest/guest.wasm
 GUEST_C    := $(B)/guest/guest_w2c.c
 GUEST_H    := $(B)/guest/guest_w2c.h
+GUEST_SEGUE_C := $(B)/guest/guest_w2c_segue.c
+ifeq ($(SEGUE),1)
+GUEST_OBJ  := $(B)/guest/guest_w2c_segue.o
+else
 GUEST_OBJ  := $(B)/guest/guest_w2c.o
+endif
 
 $(QJS)/.verified: scripts/fetch-quickjs.sh $(wildcard patches/*.patch)
 	bash scripts/fetch-quickjs.sh $(QJS)
@@ -77,8 +107,18 @@ $(GUEST_C) $(GUEST_H) &: $(GUEST_WASM)
 
 # generated code: no -Werror, no sanitizers (its memory is the sandbox's);
 # -O3 measured faster than -O2 on it (docs/performance.md)
-$(GUEST_OBJ): $(GUEST_C)
-	$(CC) -O3 -fPIC -w -c $< -o $@
+GUEST_CFLAGS := -O3 -fPIC -w
+
+$(B)/guest/guest_w2c.o: $(GUEST_C)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+# Segue: wasm2c's accessors replaced by %gs:-relative ones, after checking
+# they are the ones segue_access.h expects (never by editing generated code)
+$(GUEST_SEGUE_C): $(GUEST_C) scripts/segue-accessors.sh
+	bash scripts/segue-accessors.sh $< $@
+
+$(B)/guest/guest_w2c_segue.o: $(GUEST_SEGUE_C) src/sandbox/segue_access.h
+	$(CC) $(GUEST_CFLAGS) -Isrc -c $< -o $@
 
 guest: $(GUEST_OBJ)
 .PHONY: guest
@@ -86,19 +126,19 @@ guest: $(GUEST_OBJ)
 # ---- host library ----------------------------------------------------------------
 
 HOST_CFLAGS := -std=gnu11 -O2 -g -fPIC -D_GNU_SOURCE -Wall -Wextra -Werror \
-               -Iinclude -Isrc -Iguest -I$(B)/guest
+               -Iinclude -Isrc -Iguest -I$(B)/guest -DNX_SEGUE=$(SEGUE)
 HOST_LIBS   := -lmsgpackc -ljansson -lcrypto -lpthread -lm
 HOST_SRCS   := $(wildcard src/*.c src/*/*.c)
 HOST_HDRS   := $(wildcard include/*.h src/*.h src/*/*.h guest/abi.h)
-HOST_OBJS   := $(HOST_SRCS:src/%.c=$(B)/obj/%.o)
-LIB         := $(B)/libnexus.a
+HOST_OBJS   := $(HOST_SRCS:src/%.c=$(VB)/obj/%.o)
+LIB         := $(VB)/libnexus.a
 
 # The build id names this exact guest: bytecode cached on disk by another
 # guest build is never loaded.
 $(B)/guest/guest_id.h: $(GUEST_WASM)
 	echo "#define NX_GUEST_BUILD_ID \"$$(sha256sum $< | cut -c1-16)\"" > $@
 
-$(B)/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+$(VB)/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
@@ -108,7 +148,7 @@ $(LIB): $(HOST_OBJS) $(GUEST_OBJ)
 
 # ---- CLI ---------------------------------------------------------------------------
 
-NEXUS := $(B)/nexus
+NEXUS := $(VB)/nexus
 
 $(NEXUS): cli/*.c cli/*.h $(LIB) $(HOST_HDRS)
 	$(CC) $(HOST_CFLAGS) -Icli $(filter %.c,$^) $(LIB) $(HOST_LIBS) -o $@
@@ -136,21 +176,21 @@ demo: deps
 # accesses are the sandbox's own, bounds-checked by guard pages).
 
 TEST_SRCS  := $(wildcard tests/test_*.c)
-TESTS      := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+TESTS      := $(TEST_SRCS:tests/%.c=$(VB)/tests/%)
 TEST_FLAGS := -DQUICKJS_TESTS_DIR=\"$(abspath $(QJS))/tests\" -DEXAMPLES_DIR=\"$(abspath examples)\" \
               -DNEXUS_BIN=\"$(abspath $(NEXUS))\" -DHOSTILE_DIR=\"$(abspath tests/hostile)\"
 TEST_LIBS  := $(HOST_LIBS) -lcmocka
 
-$(B)/tests/%: tests/%.c $(LIB) $(HOST_HDRS) $(wildcard tests/*.h)
+$(VB)/tests/%: tests/%.c $(LIB) $(HOST_HDRS) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(TEST_FLAGS) -Itests $< $(LIB) $(TEST_LIBS) -o $@
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-ASAN_OBJS := $(HOST_SRCS:src/%.c=$(B)/asan/obj/%.o)
-ASAN_LIB  := $(B)/asan/libnexus.a
-ASAN_TESTS := $(TEST_SRCS:tests/%.c=$(B)/asan/tests/%)
+ASAN_OBJS := $(HOST_SRCS:src/%.c=$(VB)/asan/obj/%.o)
+ASAN_LIB  := $(VB)/asan/libnexus.a
+ASAN_TESTS := $(TEST_SRCS:tests/%.c=$(VB)/asan/tests/%)
 
-$(B)/asan/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+$(VB)/asan/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
@@ -158,7 +198,7 @@ $(ASAN_LIB): $(ASAN_OBJS) $(GUEST_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/asan/tests/%: tests/%.c $(ASAN_LIB) $(HOST_HDRS) $(wildcard tests/*.h)
+$(VB)/asan/tests/%: tests/%.c $(ASAN_LIB) $(HOST_HDRS) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(TEST_FLAGS) -Itests $< $(ASAN_LIB) $(TEST_LIBS) -o $@
 
@@ -171,17 +211,36 @@ test-unit: $(TESTS) $(NEXUS)
 test-asan: $(ASAN_TESTS) $(NEXUS)
 	@set -e; for t in $(ASAN_TESTS); do echo "== $$t (ASan+UBSan)"; $$t; done
 
-# The CLI tests once more with every nexus command under valgrind.
+# The CLI tests once more with every nexus command under valgrind: on the
+# plain build, since valgrind runs no Segue code (it emulates neither
+# wrgsbase nor a GS base). From a Segue tree this builds and runs the plain
+# variant (the shared guest C is made here first, not by two makes at once).
 VALGRIND := valgrind --error-exitcode=99 -q --leak-check=full --errors-for-leak-kinds=definite
-test-valgrind: $(B)/tests/test_cli $(NEXUS)
-	@echo "== $(B)/tests/test_cli (nexus under valgrind)"
-	@NEXUS_CLI_WRAPPER="$(VALGRIND)" NEXUS_CLI_SLOWDOWN=40 $(B)/tests/test_cli
+ifeq ($(SEGUE),0)
+test-valgrind: $(VB)/tests/test_cli $(NEXUS)
+	@echo "== $(VB)/tests/test_cli (nexus under valgrind)"
+	@NEXUS_CLI_WRAPPER="$(VALGRIND)" NEXUS_CLI_SLOWDOWN=40 $(VB)/tests/test_cli
+else
+test-valgrind: $(GUEST_C) $(B)/guest/guest_id.h
+	$(MAKE) SEGUE=0 test-valgrind
+endif
 
 # The hostile corpus once more with every restore a full copy of the snapshot
 # (the fallback when userfaultfd write-protection is unavailable).
-test-hostile-full-restore: $(B)/tests/test_hostile
+test-hostile-full-restore: $(VB)/tests/test_hostile
 	@echo "== $< (NEXUS_RESTORE=full)"
 	@NEXUS_RESTORE=full $<
+
+# Segue trees also run: the Segue tests and the limits (traps, deadline
+# stops) with GS written by arch_prctl, as on kernels without FSGSBASE; and
+# the plain build's unit tests (after test-valgrind, which builds it).
+ifeq ($(SEGUE),1)
+test-segue-syscall: $(VB)/tests/test_segue $(VB)/tests/test_limits
+	@set -e; for t in $^; do echo "== $$t (NEXUS_SEGUE=syscall)"; NEXUS_SEGUE=syscall $$t; done
+test-plain: test-valgrind
+	$(MAKE) SEGUE=0 test-unit
+VARIANT_TESTS := test-segue-syscall test-plain
+endif
 
 # ---- fuzzing ---------------------------------------------------------------------
 #
@@ -190,15 +249,15 @@ test-hostile-full-restore: $(B)/tests/test_hostile
 # target briefly; `make fuzz` runs each for FUZZ_SECONDS on a kept corpus.
 
 FUZZ_CC      := clang-14
-FUZZ_CFLAGS  := -std=gnu11 -g -O1 -D_GNU_SOURCE -Iinclude -Isrc -Iguest -I$(B)/guest \
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -D_GNU_SOURCE -Iinclude -Isrc -Iguest -I$(B)/guest -DNX_SEGUE=$(SEGUE) \
                 -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_OBJS    := $(HOST_SRCS:src/%.c=$(B)/fuzz/obj/%.o)
-FUZZ_LIB     := $(B)/fuzz/libnexus.a
-FUZZ_TARGETS := $(patsubst tests/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz_*.c))
+FUZZ_OBJS    := $(HOST_SRCS:src/%.c=$(VB)/fuzz/obj/%.o)
+FUZZ_LIB     := $(VB)/fuzz/libnexus.a
+FUZZ_TARGETS := $(patsubst tests/%.c,$(VB)/fuzz/%,$(wildcard tests/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS    ?= 3000
 
-$(B)/fuzz/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+$(VB)/fuzz/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
@@ -208,7 +267,7 @@ $(FUZZ_LIB): $(FUZZ_OBJS) $(GUEST_OBJ)
 
 # gcc checks each target with our warnings first: clang-14 alone would let
 # some through.
-$(B)/fuzz/fuzz_%: tests/fuzz_%.c $(FUZZ_LIB) $(HOST_HDRS) $(wildcard tests/*.h)
+$(VB)/fuzz/fuzz_%: tests/fuzz_%.c $(FUZZ_LIB) $(HOST_HDRS) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Isrc -fsyntax-only $<
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB) $(HOST_LIBS) -o $@
@@ -217,13 +276,13 @@ $(B)/fuzz/fuzz_%: tests/fuzz_%.c $(FUZZ_LIB) $(HOST_HDRS) $(wildcard tests/*.h)
 # passes, the last 60 lines and a failure when it does not.
 test-fuzz: $(FUZZ_TARGETS)
 	@set -e; for f in $(FUZZ_TARGETS); do echo "== $$f ($(FUZZ_RUNS) runs)"; \
-	  if $$f -runs=$(FUZZ_RUNS) -artifact_prefix=$(B)/fuzz/ > $$f.log 2>&1; then tail -1 $$f.log; \
+	  if $$f -runs=$(FUZZ_RUNS) -artifact_prefix=$(VB)/fuzz/ > $$f.log 2>&1; then tail -1 $$f.log; \
 	  else tail -60 $$f.log; echo "FAILED: $$f (log: $$f.log)"; exit 1; fi; done
 
 fuzz: $(FUZZ_TARGETS)
-	@set -e; for f in $(FUZZ_TARGETS); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
+	@set -e; for f in $(FUZZ_TARGETS); do n=$$(basename $$f); mkdir -p $(VB)/fuzz/corpus/$$n; \
 	  echo "== $$n ($(FUZZ_SECONDS) s)"; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	  -artifact_prefix=$(B)/fuzz/$$n- $(B)/fuzz/corpus/$$n; done
+	  -artifact_prefix=$(VB)/fuzz/$$n- $(VB)/fuzz/corpus/$$n; done
 
 # ---- Node.js package -------------------------------------------------------------
 #
@@ -237,9 +296,9 @@ test-node: node
 bench-node: node
 	$(NODE) node/bench/compare.js
 
-test: test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz test-node
+test: test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz test-node $(VARIANT_TESTS)
 .PHONY: test test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz fuzz \
-        node test-node bench-node
+        node test-node bench-node test-segue-syscall test-plain
 
 # ---- benchmarks ----------------------------------------------------------------------
 #
@@ -254,11 +313,12 @@ $(B)/native/%.o: $(QJS)/.verified
 
 BENCH_SRCS := $(wildcard bench/*.c)
 
-$(B)/bench/report: $(BENCH_SRCS) bench/report.h $(LIB) $(NATIVE_QJS_OBJS)
+$(VB)/bench/report: $(BENCH_SRCS) bench/report.h $(LIB) $(NATIVE_QJS_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -isystem $(QJS) $(BENCH_SRCS) $(NATIVE_QJS_OBJS) $(LIB) $(HOST_LIBS) -o $@
 
-# The performance report: a table on stdout and build/bench.json.
-bench: $(B)/bench/report
-	$(B)/bench/report $(B)/bench.json
+# The performance report: a table on stdout and build/bench.json
+# (build/plain/bench.json for `make SEGUE=0 bench`).
+bench: $(VB)/bench/report
+	$(VB)/bench/report $(VB)/bench.json
 .PHONY: bench
