@@ -26,18 +26,31 @@ NODE     := node
 # ---- build variants ----------------------------------------------------------------
 #
 # SEGUE=1: the guest's linear memory is addressed through the GS segment
-# base (x86-64 Linux; docs/architecture.md, "Segue"). SEGUE=0: the plain
-# build, where the generated code adds the memory base itself: for other
-# machines, and for valgrind, which emulates neither wrgsbase nor GS bases.
-# The machine's default variant builds into build/, the other one into
-# build/plain (or build/segue): `make SEGUE=0 test-unit` tests the plain
-# build. The guest module and its C are shared; `make test` also runs the
-# plain build's unit tests and the valgrind test (plain) from a Segue tree.
+# base (x86-64 Linux only; docs/architecture.md, "Segue"). SEGUE=0: the
+# plain build, where the generated code adds the memory base itself: for
+# other machines, for valgrind (which emulates neither wrgsbase nor GS
+# bases), and for CPUs where a load through a non-zero segment base is
+# slower, which makes QuickJS's interpreter slower (docs/performance.md).
+# On x86-64 Linux the default is measured once by scripts/segue-probe.sh
+# into build/segue-probe.mk. The default variant builds into build/, the
+# other into build/plain or build/segue (`make SEGUE=1 bench`). The guest
+# module and its C are shared. `make test` tests both variants.
 
-SEGUE_DEFAULT := $(if $(and $(filter x86_64,$(shell uname -m)),$(filter Linux,$(shell uname -s))),1,0)
+SEGUE_CAPABLE := $(if $(and $(filter x86_64,$(shell uname -m)),$(filter Linux,$(shell uname -s))),1,0)
+ifeq ($(SEGUE_CAPABLE),1)
+ifeq ($(wildcard $(B)/segue-probe.mk),)
+$(shell bash scripts/segue-probe.sh $(B)/segue-probe.mk)
+endif
+include $(B)/segue-probe.mk
+else
+SEGUE_DEFAULT := 0
+endif
 SEGUE ?= $(SEGUE_DEFAULT)
 ifneq ($(filter-out 0 1,$(SEGUE)),)
 $(error SEGUE must be 0 or 1)
+endif
+ifeq ($(SEGUE)$(SEGUE_CAPABLE),10)
+$(error SEGUE=1 needs x86-64 Linux)
 endif
 ifeq ($(SEGUE),$(SEGUE_DEFAULT))
 VB := $(B)
@@ -46,6 +59,13 @@ VB := $(B)/segue
 else
 VB := $(B)/plain
 endif
+OTHER_SEGUE := $(if $(filter 1,$(SEGUE)),0,1)
+# host objects of a tree rebuild when its variant changes (a new default)
+VARIANT_STAMP := $(VB)/.variant-segue$(SEGUE)
+$(VARIANT_STAMP):
+	@mkdir -p $(@D)
+	rm -f $(VB)/.variant-segue*
+	touch $@
 
 # ---- guest: QuickJS + glue -> wasm32-wasi -> wasm2c -> native object --------
 
@@ -138,7 +158,7 @@ LIB         := $(VB)/libnexus.a
 $(B)/guest/guest_id.h: $(GUEST_WASM)
 	echo "#define NX_GUEST_BUILD_ID \"$$(sha256sum $< | cut -c1-16)\"" > $@
 
-$(VB)/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+$(VB)/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h $(VARIANT_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
@@ -190,7 +210,7 @@ ASAN_OBJS := $(HOST_SRCS:src/%.c=$(VB)/asan/obj/%.o)
 ASAN_LIB  := $(VB)/asan/libnexus.a
 ASAN_TESTS := $(TEST_SRCS:tests/%.c=$(VB)/asan/tests/%)
 
-$(VB)/asan/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+$(VB)/asan/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h $(VARIANT_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
@@ -213,8 +233,7 @@ test-asan: $(ASAN_TESTS) $(NEXUS)
 
 # The CLI tests once more with every nexus command under valgrind: on the
 # plain build, since valgrind runs no Segue code (it emulates neither
-# wrgsbase nor a GS base). From a Segue tree this builds and runs the plain
-# variant (the shared guest C is made here first, not by two makes at once).
+# wrgsbase nor a GS base).
 VALGRIND := valgrind --error-exitcode=99 -q --leak-check=full --errors-for-leak-kinds=definite
 ifeq ($(SEGUE),0)
 test-valgrind: $(VB)/tests/test_cli $(NEXUS)
@@ -231,16 +250,23 @@ test-hostile-full-restore: $(VB)/tests/test_hostile
 	@echo "== $< (NEXUS_RESTORE=full)"
 	@NEXUS_RESTORE=full $<
 
-# Segue trees also run: the Segue tests and the limits (traps, deadline
-# stops) with GS written by arch_prctl, as on kernels without FSGSBASE; and
-# the plain build's unit tests (after test-valgrind, which builds it).
+# The Segue tests and the limits (traps, deadline stops) with GS written
+# by arch_prctl, as on kernels without FSGSBASE: on the Segue build.
 ifeq ($(SEGUE),1)
 test-segue-syscall: $(VB)/tests/test_segue $(VB)/tests/test_limits
 	@set -e; for t in $^; do echo "== $$t (NEXUS_SEGUE=syscall)"; NEXUS_SEGUE=syscall $$t; done
-test-plain: test-valgrind
-	$(MAKE) SEGUE=0 test-unit
-VARIANT_TESTS := test-segue-syscall test-plain
+else
+test-segue-syscall: $(GUEST_C) $(B)/guest/guest_id.h
+	$(if $(filter 1,$(SEGUE_CAPABLE)),$(MAKE) SEGUE=1 test-segue-syscall,@echo "== no Segue build on this machine")
 endif
+
+# make test: this variant's tests, then the other variant's unit tests and
+# its own one (valgrind or arch_prctl) in one make of that variant (the
+# shared guest C is made here first, not by two makes at once).
+THIS_VARIANT_TEST := $(if $(filter 1,$(SEGUE)),test-segue-syscall,test-valgrind)
+OTHER_VARIANT_TEST := $(if $(filter 1,$(SEGUE)),test-valgrind,test-segue-syscall)
+test-other-variant: $(GUEST_C) $(B)/guest/guest_id.h
+	$(if $(filter 1,$(SEGUE_CAPABLE)),$(MAKE) SEGUE=$(OTHER_SEGUE) test-unit $(OTHER_VARIANT_TEST),@echo "== no Segue build on this machine")
 
 # ---- fuzzing ---------------------------------------------------------------------
 #
@@ -257,7 +283,7 @@ FUZZ_TARGETS := $(patsubst tests/%.c,$(VB)/fuzz/%,$(wildcard tests/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS    ?= 3000
 
-$(VB)/fuzz/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h
+$(VB)/fuzz/obj/%.o: src/%.c $(HOST_HDRS) $(GUEST_H) $(B)/guest/guest_id.h $(VARIANT_STAMP)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
@@ -296,9 +322,10 @@ test-node: node
 bench-node: node
 	$(NODE) node/bench/compare.js
 
-test: test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz test-node $(VARIANT_TESTS)
+test: test-unit test-asan $(THIS_VARIANT_TEST) test-hostile-full-restore test-fuzz test-node \
+      test-other-variant
 .PHONY: test test-unit test-asan test-valgrind test-hostile-full-restore test-fuzz fuzz \
-        node test-node bench-node test-segue-syscall test-plain
+        node test-node bench-node test-segue-syscall test-other-variant
 
 # ---- benchmarks ----------------------------------------------------------------------
 #

@@ -122,6 +122,7 @@ int main(int argc, char **argv)
     const char *out = argc > 1 ? argv[1] : "build/bench.json";
     const char *counter = "examples/counter.js";
     printf("Nexus performance report (medians; 2-core machine, noisy)\n");
+    printf("guest memory: %s\n", NX_SEGUE ? "Segue (%gs:address, SEGUE=1)" : "plain (base + address, SEGUE=0)");
     bench_latency(counter);
     bench_threads(counter);
     bench_memory(counter);
