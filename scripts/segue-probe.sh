@@ -8,9 +8,14 @@ set -euo pipefail
 out=$1
 dir=$(dirname "$out")
 mkdir -p "$dir"
-gcc -std=gnu11 -O2 -o "$dir/segue-probe" "$(dirname "$0")/segue-probe.c"
-read -r want ratio how < <("$dir/segue-probe")
-if [ "$how" != wrgsbase ]; then
+want=0 ratio=0 how=failed
+if gcc -std=gnu11 -O2 -o "$dir/segue-probe" "$(dirname "$0")/segue-probe.c" &&
+   result=$("$dir/segue-probe"); then
+  read -r want ratio how <<< "$result"
+fi
+if [ "$how" = failed ]; then
+  why="the probe did not build or run"
+elif [ "$how" != wrgsbase ]; then
   why="the kernel does not let user space write GS (no FSGSBASE): a system call per guest call"
 else
   why="a load through a non-zero GS base takes ${ratio}x the time of base+index here"
