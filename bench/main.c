@@ -136,6 +136,7 @@ int main(int argc, char **argv)
     const char *out = argc > 1 ? argv[1] : "build/bench.json";
     const char *counter = "examples/counter.js";
     printf("Nexus performance report (medians; 2-core machine, noisy)\n");
+    printf("guest memory: %s\n", NX_SEGUE ? "Segue (%gs:address, SEGUE=1)" : "plain (base + address, SEGUE=0)");
     if (wanted(argc, argv, "latency"))
         bench_latency(counter);
     if (wanted(argc, argv, "threads"))

@@ -53,14 +53,16 @@ static void test_counter_without_write(void **state)
 }
 
 /* Runs source with a 100 ms deadline (stretched under a wrapper unless the
- * deadline is what is tested) and expects code within 2 s. */
+ * deadline is what is tested) and expects code within 2 s. The memory limit
+ * is well above what 100 ms of allocation reaches (~35 MiB per 100 ms on
+ * the Segue build), so that an allocating loop meets its deadline first. */
 static void expect_bounded(const char *source, const char *code)
 {
     cli_run_t r;
     char timeout[32];
     bool tests_deadline = strcmp(code, "TIMEOUT") == 0;
     snprintf(timeout, sizeof timeout, "%.0f", tests_deadline ? 100 : 100 * slowdown);
-    const char *args[] = { "run", write_temp(source), "--timeout-ms", timeout, NULL };
+    const char *args[] = { "run", write_temp(source), "--timeout-ms", timeout, "--memory-mb", "512", NULL };
     nexus(&r, args);
     assert_int_equal(r.exit_code, 1);
     json_t *doc = parse(&r);

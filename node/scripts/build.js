@@ -32,14 +32,14 @@ const native = require('./native.js');
 function ensureGuest() {
   const repo = native.repoRoot();
   if (!repo) {
-    const c = path.join(native.layout().guestDir, 'guest_w2c.c');
+    const c = path.join(native.layout().guestDir, 'guest_w2c_plain.c');
     if (!fs.existsSync(c)) fail(`the package is incomplete: ${c} is missing`);
     return;
   }
   if (native.layout().guestObject) return;
-  const r = run('make', ['-C', repo, 'guest'], { cwd: repo });
+  const r = run('make', ['-C', repo, 'SEGUE=0', 'guest'], { cwd: repo });
   if (!r.ok) {
-    fail(`building the guest failed (make -C ${repo} guest: ${r.why}); ` +
+    fail(`building the guest failed (make -C ${repo} SEGUE=0 guest: ${r.why}); ` +
          'on a fresh machine run `make deps` in the repository first.');
   }
 }

@@ -41,11 +41,14 @@ function repoRoot() {
   return inRepo ? up : null;
 }
 
-// Where the library's sources are: { root, guestC, guestObject }.
+// Where the library's sources are: { root, guestC, guestObject }. The
+// addon always links the plain guest (no Segue, NX_SEGUE unset): whether
+// Segue pays off depends on the CPU (docs/performance.md), and a prebuilt
+// addon runs on CPUs the build machine's probe never saw.
 function layout() {
   const repo = repoRoot();
   if (repo) {
-    const obj = path.join(repo, 'build', 'guest', 'guest_w2c.o');
+    const obj = path.join(repo, 'build', 'guest', 'guest_w2c_plain.o');
     return {
       root: repo,
       guestDir: path.join(repo, 'build', 'guest'),
@@ -111,7 +114,7 @@ if (require.main === module) {
     case 'libs': print(staticLibs()); break;
     // the guest: linked as the object `make` built, or compiled from its C
     case 'guest-type': print([guestObject ? 'none' : 'static_library']); break;
-    case 'guest-sources': print(guestObject ? [] : [rel(path.join(guestDir, 'guest_w2c.c'))]); break;
+    case 'guest-sources': print(guestObject ? [] : [rel(path.join(guestDir, 'guest_w2c_plain.c'))]); break;
     case 'guest-object': print(guestObject ? [guestObject] : []); break;
     case 'deb': print(debPackages()); break;
     default:

@@ -6,7 +6,7 @@
 //    information stripped), loaded as is where it fits;
 //  - native/: the sources to build it where it does not: the library's
 //    src/, include/nexus.h, the guest's headers, the translated guest C
-//    (build/guest/guest_w2c.c/.h, guest_id.h) and wasm2c's wasm-rt.h, so
+//    (build/guest/guest_w2c_plain.c, guest_w2c.h, guest_id.h) and wasm2c's wasm-rt.h, so
 //    that no WebAssembly toolchain, QuickJS download or repository is needed.
 // Outside the repository (an unpacked tarball packed again) it keeps what
 // is there.
@@ -58,7 +58,7 @@ function stageSources() {
     if (name.endsWith('.h')) copy(path.join(repo, 'guest', name), path.join(out, 'guest', name));
   }
   const guest = path.join(repo, 'build', 'guest');
-  for (const name of ['guest_w2c.c', 'guest_w2c.h', 'guest_id.h']) {
+  for (const name of ['guest_w2c_plain.c', 'guest_w2c.h', 'guest_id.h']) {
     if (!fs.existsSync(path.join(guest, name))) fail(`${path.join(guest, name)} is missing: run make first`);
     copy(path.join(guest, name), path.join(out, 'build', 'guest', name));
   }

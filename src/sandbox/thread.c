@@ -1,5 +1,10 @@
 /* thread.c - per-thread sandbox state, the trap boundary, the fault and
- * deadline signal handlers (thread.h; deadlines are armed in deadline.c). */
+ * deadline signal handlers (thread.h; deadlines are armed in deadline.c).
+ *
+ * In the Segue build the signal handlers run with whatever GS base the
+ * thread had when the signal came (the guest's, inside guest code and host
+ * imports): they use only FS-based thread-locals and never GS, and a trap's
+ * siglongjmp lands in nx_thread_call, which puts the caller's GS back. */
 #include "sandbox/thread.h"
 
 #include <errno.h>
@@ -9,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "sandbox/segue.h"
 #include "wasm-rt.h"
 
 #define ALT_STACK_BYTES (256 * 1024)
@@ -176,7 +182,7 @@ nx_thread_t *nx_thread_get(void)
     nx_thread_t *t = tls_thread;
     if (t)
         return t;
-    if (nx_signals_install() != 0)
+    if (nx_signals_install() != 0 || nx_segue_init() != 0)
         return NULL;
     pthread_once(&g_key_once, make_key);
     t = calloc(1, sizeof *t);
@@ -197,9 +203,17 @@ int nx_thread_call(nx_thread_t *t, nx_guest_entry_fn fn, void *guest, uint32_t a
                    const uint8_t *guard_lo, const uint8_t *guard_hi, uint32_t *ret)
 {
     sigjmp_buf boundary;
-    sigjmp_buf *volatile outer = t->trap_target;
+    /* the caller's, put back on the way out; not written after sigsetjmp,
+     * so a siglongjmp leaves them intact */
+    sigjmp_buf *const outer = t->trap_target;
+    const uint8_t *const outer_lo = t->guard_lo, *const outer_hi = t->guard_hi;
+    const uintptr_t outer_base = t->segue_base, base = (uintptr_t)guard_lo;
+    uintptr_t caller_gs;
+    if (nx_segue_enter(base, &caller_gs) != 0)
+        return NX_TRAP_SEGUE;
     t->guard_lo = guard_lo;
     t->guard_hi = guard_hi;
+    t->segue_base = base;
     /* no mask saving: handlers use SA_NODEFER, so a trap leaves the mask
      * as it was, and the fast path makes no system call */
     int code = sigsetjmp(boundary, 0);
@@ -208,12 +222,15 @@ int nx_thread_call(nx_thread_t *t, nx_guest_entry_fn fn, void *guest, uint32_t a
         t->in_guest = 1;
         *ret = fn(guest, arg);
         t->in_guest = 0;
-        t->trap_target = outer;
-        return 0;
+    } else {
+        t->in_guest = 0;
+        t->stop_pending = 0;
     }
-    t->in_guest = 0;
-    t->stop_pending = 0;
     t->trap_target = outer;
+    t->guard_lo = outer_lo;
+    t->guard_hi = outer_hi;
+    t->segue_base = outer_base;
+    nx_segue_leave(base, caller_gs);
     return code;
 }
 

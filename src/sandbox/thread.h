@@ -21,9 +21,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sandbox/segue.h"
+
 /* Trap codes: wasm_rt_trap_t values, plus our own. */
 #define NX_TRAP_DEADLINE 0x100  /* stopped after the deadline */
 #define NX_TRAP_MEMORY 0x101    /* memory.grow past the memory cap */
+#define NX_TRAP_SEGUE 0x102     /* the GS base could not be set (segue.h) */
 
 typedef struct nx_thread {
     sigjmp_buf *trap_target;             /* boundary a trap jumps to */
@@ -32,6 +35,7 @@ typedef struct nx_thread {
     volatile sig_atomic_t expirations;   /* deadline signals since arming */
     volatile uint32_t *interrupt_flag;   /* the guest's flag, in its memory */
     const uint8_t *guard_lo, *guard_hi;  /* running instance's reservation */
+    uintptr_t segue_base;                /* GS base guest code needs (segue.h) */
     uintptr_t stack_lo, stack_hi;        /* this thread's native stack */
     bool memory_cap_hit;                 /* a memory.grow was refused */
     /* deadline (deadline.c): CLOCK_MONOTONIC ns, 0 when none is armed; its
@@ -64,16 +68,21 @@ int nx_signals_install(void);
 typedef uint32_t (*nx_guest_entry_fn)(void *guest, uint32_t arg);
 
 /* Calls fn(guest, arg) inside the trap boundary of thread t, with
- * [guard_lo, guard_hi) as the instance's memory reservation. Returns 0 and
- * sets *ret, or returns the trap code. */
+ * [guard_lo, guard_hi) as the instance's memory reservation (guard_lo is
+ * its linear memory's base: in the Segue build, the GS base while guest
+ * code runs). Returns 0 and sets *ret, or returns the trap code. Whatever
+ * the way out, the caller's trap boundary, reservation and GS base are as
+ * they were (a host import may call guest code of another instance). */
 int nx_thread_call(nx_thread_t *t, nx_guest_entry_fn fn, void *guest, uint32_t arg,
                    const uint8_t *guard_lo, const uint8_t *guard_hi, uint32_t *ret);
 
 /* Host imports bracket their work with these, so that a deadline stop never
- * lands inside host code. */
+ * lands inside host code; leaving also makes sure GS still holds the
+ * instance's memory base (segue.h). */
 static inline void nx_thread_enter_host(nx_thread_t *t) { t->in_guest = 0; }
 static inline void nx_thread_leave_host(nx_thread_t *t)
 {
+    nx_segue_reassert(t->segue_base);
     t->in_guest = 1;
     if (t->stop_pending) {
         t->stop_pending = 0;

@@ -32,6 +32,8 @@ void wasm_rt_trap(wasm_rt_trap_t code) { nx_thread_trap((int)code); }
 
 const char *wasm_rt_strerror(wasm_rt_trap_t trap)
 {
+    if ((int)trap == NX_TRAP_SEGUE)
+        return "the GS base could not be set for guest code";
     switch (trap) {
     case WASM_RT_TRAP_NONE: return "no error";
     case WASM_RT_TRAP_OOB: return "out-of-bounds memory access";
