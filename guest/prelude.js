@@ -191,6 +191,7 @@
     [][Symbol.iterator](), new Map().entries(), new Set().values(),
     ''[Symbol.iterator](), /x/[Symbol.matchAll](''), (function* () {})(),
     (async function* () {})(), Object.getPrototypeOf(Int8Array),
+    new URLSearchParams().keys(), // guest/web_url_api.c
   ];
   for (const s of samples) roots.push(s, Object.getPrototypeOf(s));
   // the API proxies are not plain data: never walk or freeze them

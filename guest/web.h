@@ -74,6 +74,10 @@ JSValue web_new_uint8_array(JSContext *ctx, const uint8_t *bytes, size_t len);
  * with a TypeError for anything else. */
 int web_buffer_source(JSContext *ctx, JSValueConst v, uint8_t **bytes, size_t *len);
 
+/* Decodes bytes as UTF-8 into out (room for 3 * len bytes), each invalid
+ * sequence becoming U+FFFD (web_text.c); returns the bytes written. */
+size_t web_utf8_replace(const uint8_t *bytes, size_t len, uint8_t *out);
+
 /* Appends code point c (no surrogates) to out as UTF-8; returns the bytes
  * written (1 to 4). */
 size_t web_put_utf8(uint8_t *out, uint32_t c);

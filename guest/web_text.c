@@ -272,6 +272,15 @@ static void decode_utf8(decoder_t *d, const uint8_t *bytes, size_t len, bool end
     }
 }
 
+size_t web_utf8_replace(const uint8_t *bytes, size_t len, uint8_t *out)
+{
+    decoder_t d = { .ignore_bom = true };
+    decoder_reset(&d);
+    output_t o = { out, 0, false };
+    decode_utf8(&d, bytes, len, true, &o);
+    return o.len;
+}
+
 /* decode(optional AllowSharedBufferSource input, optional TextDecodeOptions options = {}) */
 static JSValue decoder_decode(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
