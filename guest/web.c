@@ -124,6 +124,10 @@ int web_buffer_source(JSContext *ctx, JSValueConst v, uint8_t **bytes, size_t *l
     if (bi_typed_kind(v) >= 0) {
         size_t per_element;
         buffer = JS_GetTypedArrayBuffer(ctx, v, &offset, &length, &per_element);
+        if (JS_IsException(buffer)) { /* detached: QuickJS refuses to say more */
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            return 0;
+        }
     } else if (id && id == bi.class_dataview) {
         double o = 0, l = 0;
         JSValue vo = JS_Call(ctx, bi.dataview_offset, v, 0, NULL);

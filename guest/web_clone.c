@@ -89,6 +89,10 @@ static JSValue clone_view(JSContext *ctx, cloner_t *c, JSValueConst v, int kind)
     JSValue buffer;
     if (kind >= 0) {
         buffer = JS_GetTypedArrayBuffer(ctx, v, &offset, &length, &per_element);
+        if (JS_IsException(buffer)) { /* its buffer is detached */
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            return data_clone_error(ctx, "a view of a detached ArrayBuffer");
+        }
     } else {
         buffer = JS_Call(ctx, bi.dataview_buffer, v, 0, NULL);
         offset = length = 0;
