@@ -57,5 +57,33 @@ if (!raw) {
   assert.throws(TypeError, () => { 'use strict'; URL.prototype.extra = 1; });
   assert.throws(TypeError, () => { 'use strict'; Array.prototype.at = null; });
   assert.throws(TypeError, () => { 'use strict'; crypto.randomUUID = () => 'fixed'; });
+  // every object reachable from the globals (guest/lockdown.c), but the handler API's own
+  const skip = new Set([$state, $ext, $host, globalThis, $args, $scope, $handler]);
+  const seen = new Set();
+  const unfrozen = [];
+  const walk = (o, path) => {
+    if ((typeof o !== 'object' && typeof o !== 'function') || o === null || seen.has(o) || skip.has(o)) return;
+    seen.add(o);
+    if (!Object.isFrozen(o)) unfrozen.push(path);
+    walk(Object.getPrototypeOf(o), path + '.[[Prototype]]');
+    for (const k of Reflect.ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      const name = path + '.' + String(k);
+      if ('value' in d) walk(d.value, name);
+      else { walk(d.get, name + '<get>'); walk(d.set, name + '<set>'); }
+    }
+  };
+  for (const k of Reflect.ownKeys(globalThis)) {
+    const d = Object.getOwnPropertyDescriptor(globalThis, k);
+    walk('value' in d ? d.value : d.get, String(k));
+  }
+  for (const sample of [new URLSearchParams().keys(), new URL('http://a/'), new TextDecoder(), new DOMException(),
+    [][Symbol.iterator](), new Map().entries(), new Set().values()])
+    walk(Object.getPrototypeOf(sample), 'a sample');
+  // a generator object's prototype is its function's own; the built-ins are beyond it
+  for (const gen of [(function* () {})(), (async function* () {})(), function* () {}, async function () {}])
+    walk(Object.getPrototypeOf(typeof gen === 'function' ? gen : Object.getPrototypeOf(gen)), 'a generator');
+  assert(seen.size > 500, 'the walk reached the built-ins');
+  assert.compareArray(unfrozen, [], 'not frozen');
 }
 return 'ok';
