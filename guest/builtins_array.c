@@ -30,7 +30,8 @@ static JSValue array_at(JSContext *ctx, JSValueConst this_val, int argc, JSValue
 static JSValue array_find_last(JSContext *ctx, JSValueConst this_val, int argc,
                                JSValueConst *argv, int magic)
 {
-    (void)argc;
+    /* argv holds argc values, and at least length (1): thisArg may not be there */
+    JSValueConst this_arg = argc > 1 ? argv[1] : JS_UNDEFINED;
     JSValue o = bi_to_object(ctx, this_val);
     int64_t len;
     if (JS_IsException(o))
@@ -43,7 +44,7 @@ static JSValue array_find_last(JSContext *ctx, JSValueConst this_val, int argc,
         JSValue args[3] = { bi_get_index(ctx, o, k), JS_NewInt64(ctx, k), o };
         if (JS_IsException(args[0]))
             goto fail;
-        JSValue r = JS_Call(ctx, argv[0], argv[1], 3, (JSValueConst *)args);
+        JSValue r = JS_Call(ctx, argv[0], this_arg, 3, (JSValueConst *)args);
         int found = JS_IsException(r) ? -1 : JS_ToBool(ctx, r);
         JS_FreeValue(ctx, r);
         if (found < 0) {

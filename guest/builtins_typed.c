@@ -24,7 +24,8 @@ static JSValue typed_at(JSContext *ctx, JSValueConst this_val, int argc, JSValue
 static JSValue typed_find_last(JSContext *ctx, JSValueConst this_val, int argc,
                                JSValueConst *argv, int magic)
 {
-    (void)argc;
+    /* argv holds argc values, and at least length (1): thisArg may not be there */
+    JSValueConst this_arg = argc > 1 ? argv[1] : JS_UNDEFINED;
     int kind;
     int64_t len;
     if (bi_typed_validate(ctx, this_val, &kind, &len) ||
@@ -34,7 +35,7 @@ static JSValue typed_find_last(JSContext *ctx, JSValueConst this_val, int argc,
         JSValue args[3] = { bi_get_index(ctx, this_val, k), JS_NewInt64(ctx, k), this_val };
         if (JS_IsException(args[0]))
             return JS_EXCEPTION;
-        JSValue r = JS_Call(ctx, argv[0], argv[1], 3, (JSValueConst *)args);
+        JSValue r = JS_Call(ctx, argv[0], this_arg, 3, (JSValueConst *)args);
         int found = JS_IsException(r) ? -1 : JS_ToBool(ctx, r);
         JS_FreeValue(ctx, r);
         if (found && (found < 0 || magic))

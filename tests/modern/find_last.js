@@ -16,6 +16,16 @@ const seen = [];
 const thisArg = {};
 [10, 20, 30].findLast(function (v, i, o) { seen.push([v, i, o.length, this === thisArg]); return false; }, thisArg);
 assert.json(seen, [[30, 2, 3, true], [20, 1, 3, true], [10, 0, 3, true]]);
+// no thisArg: undefined (the global object in sloppy code)
+let thisSeen = 'unset';
+[1].findLast(function () { 'use strict'; thisSeen = this; });
+assert.sameValue(thisSeen, undefined, 'strict predicate without thisArg');
+[1].findLastIndex(function () { thisSeen = this; });
+assert.sameValue(thisSeen, globalThis, 'sloppy predicate without thisArg');
+new Uint8Array(1).findLast(function () { 'use strict'; thisSeen = this; });
+assert.sameValue(thisSeen, undefined, 'typed array, strict predicate without thisArg');
+new Uint8Array(1).findLastIndex(function () { 'use strict'; thisSeen = this; }, 7);
+assert.sameValue(thisSeen, 7, 'typed array, thisArg');
 // holes are visited as undefined, truthiness by ToBoolean
 assert.sameValue([1, , 3].findLastIndex((v) => v === undefined), 1);
 assert.sameValue([0, '', 'x'].findLastIndex((v) => v), 2);
