@@ -68,11 +68,11 @@ static bool in_set(uint8_t b, int set)
         return false;
     if (set == PE_SPECIAL_QUERY)
         return b == '\'';
-    if (strchr("?`{}", b))
+    if (strchr("?^`{}", b))
         return true;
     if (set == PE_PATH)
         return false;
-    if (strchr("/:;=@[\\]^|", b))
+    if (strchr("/:;=@[\\]|", b))
         return true;
     if (set == PE_USERINFO)
         return false;
@@ -719,12 +719,18 @@ static int step(parser_t *ps, uint32_t c)
         }
         break;
     case URL_OPAQUE_PATH:
-        if (c == '?')
+        if (c == '?') {
             start_query(ps);
-        else if (c == '#')
+        } else if (c == '#') {
             start_fragment(ps);
-        else if (c != END)
+        } else if (c == ' ') {
+            /* a space before the query or fragment is encoded, so that the
+               path never ends in a space */
+            bool last = remaining_starts_with(ps, '?') || remaining_starts_with(ps, '#');
+            ps->err |= url_str_append(&url->path, last ? "%20" : " ", last ? 3 : 1);
+        } else if (c != END) {
             encode_cp(ps, &url->path, c, PE_C0);
+        }
         break;
     case URL_QUERY:
         if ((!ps->override && c == '#') || c == END) {

@@ -68,6 +68,8 @@ void url_clear_path(url_record_t *u);
 /* The host parser (web_url_host.c): a domain (to ASCII), an IPv4 or IPv6
  * address, or for non-special schemes an opaque host, serialised. */
 int url_host_parse(JSContext *ctx, const char *in, size_t len, bool is_opaque, url_str_t *out);
+/* Captures what the host parser checks labels with; once, at start-up. */
+int url_host_init(JSContext *ctx);
 
 /* The serialisations (0, or URL_ERROR when out of memory). */
 int url_href(const url_record_t *u, url_str_t *out, bool exclude_fragment);

@@ -865,7 +865,9 @@ static JSValue url_get(JSContext *ctx, JSValueConst this_val, int magic)
 }
 
 /* Runs the basic URL parser with a state override on a copy of the URL's
- * record, kept only when the parse succeeds. */
+ * record. The copy is kept when the parse fails too: the standard's parser
+ * changes the URL as it goes, so "example.com:x" sets the host and then
+ * fails on the port. Only running out of memory leaves the URL as it was. */
 static int set_with_override(JSContext *ctx, url_object_t *o, const char *s, size_t len,
                              url_state_t state, void (*prepare)(url_record_t *))
 {
@@ -876,7 +878,7 @@ static int set_with_override(JSContext *ctx, url_object_t *o, const char *s, siz
             prepare(&copy);
         r = url_parse(ctx, s, len, NULL, &copy, state);
     }
-    if (r == URL_OK) {
+    if (r != URL_ERROR) {
         url_free(&o->record);
         o->record = copy;
     } else {
@@ -1064,6 +1066,8 @@ static JSValue iterator_prototype(JSContext *ctx)
 
 int web_url_install(JSContext *ctx)
 {
+    if (url_host_init(ctx))
+        return -1;
     web_interface_t url = {
         .name = "URL", .class_id = &url_class, .class_def = &url_def,
         .constructor = url_construct, .length = 1,

@@ -4,11 +4,11 @@
  *
  * Domain to ASCII is UTS #46 processing, approximated: there is no IDNA
  * mapping table in the sandbox, so the mapping is NFKC then lowercase
- * (then NFC), with the characters UTS #46 ignores dropped and a few it
- * disallows refused; Punycode labels are decoded to check them and
- * non-ASCII labels encoded; the Bidi and joiner rules are not checked.
- * ASCII domains, by far the common case, get exactly the standard's
- * answer. */
+ * (then NFC), with the characters UTS #46 ignores dropped; what it
+ * disallows, its validity criteria (a leading combining mark, misplaced
+ * joiners) and the Bidi rule are approximated with general categories and
+ * scripts from QuickJS's Unicode tables. ASCII domains, by far the common
+ * case, get exactly the standard's answer. */
 #include "web_url.h"
 
 #include <string.h>
@@ -409,17 +409,79 @@ static long punycode_decode(const char *s, size_t len, uint32_t *cps)
 static bool is_ignored(uint32_t c)
 {
     return c == 0xad || c == 0x34f || (c >= 0x180b && c <= 0x180f) || c == 0x200b ||
-           c == 0x2060 || c == 0x2064 || (c >= 0xfe00 && c <= 0xfe0f) || c == 0xfeff ||
-           (c >= 0x1bca0 && c <= 0x1bca3) || (c >= 0xe0100 && c <= 0xe01ef);
+           c == 0x2060 || c == 0x2064 || (c >= 0x206a && c <= 0x206f) ||
+           (c >= 0xfe00 && c <= 0xfe0f) || c == 0xfeff || (c >= 0x1bca0 && c <= 0x1bca3) ||
+           (c >= 0xe0100 && c <= 0xe01ef);
 }
 
-/* A few of UTS #46's "disallowed": controls, private use, noncharacters
- * and the replacement character. */
-static bool is_disallowed(uint32_t c)
+/* What a label may not hold, told by QuickJS's own Unicode tables through
+ * regular expressions compiled once (url_host_init): UTS #46's table is
+ * approximated by general categories and scripts. */
+enum {
+    RE_DISALLOWED, /* unassigned, private use, controls, separators, format
+                      characters but the joiners, and a few symbols */
+    RE_MARK_FIRST, /* a combining mark opening a label */
+    RE_BAD_JOINER, /* ZWJ not after a virama; ZWNJ neither after one nor
+                      between Arabic or Syriac letters (CONTEXTJ) */
+    RE_RTL,        /* a right-to-left letter */
+    RE_LTR,        /* any other letter */
+    RE_COUNT
+};
+
+#define VIRAMAS "\\u094D\\u09CD\\u0A4D\\u0ACD\\u0B4D\\u0BCD\\u0C4D\\u0CCD\\u0D3B\\u0D3C\\u0D4D" \
+    "\\u0DCA\\u0E3A\\u0EBA\\u0F84\\u1039\\u103A\\u1714\\u1734\\u17D2\\u1A60\\u1B44\\u1BAA\\u1BAB" \
+    "\\u1BF2\\u1BF3\\u2D7F\\uA806\\uA8C4\\uA953\\uA9C0\\uAAF6\\uABED"
+#define JOINING "\\p{Script=Arabic}\\p{Script=Syriac}\\p{Script=Nko}\\p{Script=Mongolian}"
+#define RTL "\\p{Script=Hebrew}\\p{Script=Arabic}\\p{Script=Syriac}\\p{Script=Thaana}" \
+    "\\p{Script=Nko}\\p{Script=Samaritan}\\p{Script=Mandaic}\\p{Script=Adlam}"
+
+static const char *const label_patterns[RE_COUNT] = {
+    "(?![\\u200C\\u200D])[\\p{Cn}\\p{Co}\\p{Cs}\\p{Cc}\\p{Zs}\\p{Zl}\\p{Zp}\\p{Cf}"
+    "\\u2FF0-\\u2FFF\\uFFFC\\uFFFD]",
+    "^\\p{M}",
+    "(?<![" VIRAMAS "])\\u200D|(?<![" VIRAMAS "])(?:(?<![" JOINING "]\\p{Mn}*)\\u200C|"
+    "\\u200C(?!\\p{Mn}*[" JOINING "]))",
+    "[" RTL "]",
+    "(?![" RTL "])\\p{L}",
+};
+
+static JSValue g_label_re[RE_COUNT], g_regexp_exec;
+
+int url_host_init(JSContext *ctx)
 {
-    return (c >= 0x80 && c <= 0x9f) || c == 0xfffd || c == 0xfffc || (c >= 0xe000 && c <= 0xf8ff) ||
-           c >= 0xf0000 || (c & 0xfffe) == 0xfffe || (c >= 0xfdd0 && c <= 0xfdef) ||
-           c == 0x2028 || c == 0x2029;
+    JSValue proto = JS_GetPropertyStr(ctx, bi.regexp_ctor, "prototype");
+    g_regexp_exec = JS_GetPropertyStr(ctx, proto, "exec");
+    JS_FreeValue(ctx, proto);
+    for (int i = 0; i < RE_COUNT; i++)
+        g_label_re[i] = JS_UNDEFINED;
+    return JS_IsFunction(ctx, g_regexp_exec) ? 0 : -1;
+}
+
+/* 1 when the label (UTF-8) matches the expression, 0 when not, or
+ * URL_ERROR. The expressions are compiled on first use, within the
+ * execution that parses a non-ASCII domain: compiled at start-up, their
+ * Unicode tables made the snapshot 24 KiB larger for a rare case. */
+static int label_has(JSContext *ctx, int which, const char *label, size_t len)
+{
+    if (JS_IsUndefined(g_label_re[which])) {
+        JSValue args[2] = { JS_NewString(ctx, label_patterns[which]), JS_NewString(ctx, "u") };
+        JSValue re = JS_CallConstructor(ctx, bi.regexp_ctor, 2, (JSValueConst *)args);
+        JS_FreeValue(ctx, args[0]);
+        JS_FreeValue(ctx, args[1]);
+        if (JS_IsException(re))
+            return URL_ERROR;
+        g_label_re[which] = re;
+    }
+    JSValue s = JS_NewStringLen(ctx, label, len);
+    if (JS_IsException(s))
+        return URL_ERROR;
+    JSValue m = JS_Call(ctx, g_regexp_exec, g_label_re[which], 1, (JSValueConst *)&s);
+    JS_FreeValue(ctx, s);
+    if (JS_IsException(m))
+        return URL_ERROR;
+    int found = !JS_IsNull(m);
+    JS_FreeValue(ctx, m);
+    return found;
 }
 
 /* Calls a captured String.prototype method (normalize or toLowerCase). */
@@ -434,7 +496,18 @@ static JSValue string_call(JSContext *ctx, JSValue s, JSValueConst fn, const cha
     return r;
 }
 
-/* UTS #46's mapping, approximated (see the top of the file), into out. */
+static size_t count_dots(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += s[i] == '.';
+    return n;
+}
+
+/* UTS #46's mapping, approximated (see the top of the file), into out:
+ * ignored characters dropped, disallowed ones refused, the ideographic
+ * full stops made dots, then NFKC, lowercase and NFC. A character whose
+ * compatibility form brings a dot (U+2025, U+2488...) is disallowed. */
 static int map_domain(JSContext *ctx, const char *in, size_t len, url_str_t *out)
 {
     url_str_t kept = { 0 };
@@ -444,19 +517,18 @@ static int map_domain(JSContext *ctx, const char *in, size_t len, url_str_t *out
         uint8_t buf[4];
         if (is_ignored(c))
             continue;
-        if (is_disallowed(c))
-            r = URL_FAILURE;
-        else if (c == 0x3002 || c == 0xff0e || c == 0xff61)
+        if (c == 0x3002 || c == 0xff0e || c == 0xff61)
             r = url_str_append(&kept, ".", 1);
         else
             r = url_str_append(&kept, (const char *)buf, web_put_utf8(buf, c));
     }
-    if (r) {
-        url_str_free(&kept);
-        return r;
-    }
-    JSValue s = JS_NewStringLen(ctx, kept.p ? kept.p : "", kept.len);
+    if (r == 0 && label_has(ctx, RE_DISALLOWED, kept.p ? kept.p : "", kept.len) != 0)
+        r = URL_FAILURE;
+    size_t dots = count_dots(kept.p ? kept.p : "", kept.len);
+    JSValue s = r ? JS_EXCEPTION : JS_NewStringLen(ctx, kept.p ? kept.p : "", kept.len);
     url_str_free(&kept);
+    if (r)
+        return r;
     s = string_call(ctx, s, bi.normalize, "NFKC");
     s = string_call(ctx, s, bi.to_lower_case, NULL);
     s = string_call(ctx, s, bi.normalize, "NFC");
@@ -467,79 +539,102 @@ static int map_domain(JSContext *ctx, const char *in, size_t len, url_str_t *out
     JS_FreeValue(ctx, s);
     if (!mapped)
         return URL_ERROR;
-    r = url_str_set(out, mapped, n);
+    r = count_dots(mapped, n) != dots ? URL_FAILURE : url_str_set(out, mapped, n);
     JS_FreeCString(ctx, mapped);
     return r;
 }
 
-/* One label of a mapped domain, converted (Punycode) or checked. */
-static int label_to_ascii(const char *label, size_t len, url_str_t *out)
+/* The validity criteria UTS #46 checks on a Unicode label. */
+static int check_label(JSContext *ctx, const char *label, size_t len, bool *rtl, bool *ltr)
 {
+    int bad = label_has(ctx, RE_MARK_FIRST, label, len);
+    if (bad == 0)
+        bad = label_has(ctx, RE_BAD_JOINER, label, len);
+    if (bad == 0)
+        bad = label_has(ctx, RE_DISALLOWED, label, len);
+    int has_rtl = bad == 0 ? label_has(ctx, RE_RTL, label, len) : 0;
+    int has_ltr = bad == 0 ? label_has(ctx, RE_LTR, label, len) : 0;
+    if (bad || has_rtl < 0 || has_ltr < 0)
+        return bad < 0 || has_rtl < 0 || has_ltr < 0 ? URL_ERROR : URL_FAILURE;
+    /* the Bidi rule, approximated: no label mixes directions */
+    if (has_rtl && has_ltr)
+        return URL_FAILURE;
+    *rtl = *rtl || has_rtl;
+    *ltr = *ltr || has_ltr;
+    return URL_OK;
+}
+
+/* One label of a mapped, non-ASCII domain to ASCII: Punycode labels are
+ * decoded and checked, Unicode ones checked and encoded. */
+static int label_to_ascii(JSContext *ctx, const char *label, size_t len, url_str_t *out,
+                          bool *rtl, bool *ltr)
+{
+    uint32_t points[256];
     bool ascii = true;
     for (size_t i = 0; i < len; i++)
         ascii = ascii && (uint8_t)label[i] < 0x80;
-    if (ascii) {
-        if (len >= 4 && memcmp(label, "xn--", 4) == 0) {
-            uint32_t decoded[256];
-            if (len - 4 > 256)
-                return URL_FAILURE;
-            long n = punycode_decode(label + 4, len - 4, decoded);
-            if (n <= 0)
-                return URL_FAILURE;
-            bool all_ascii = true;
-            for (long i = 0; i < n; i++)
-                all_ascii = all_ascii && decoded[i] < 0x80;
-            if (all_ascii)
-                return URL_FAILURE;
-        }
+    if (ascii && !(len >= 4 && memcmp(label, "xn--", 4) == 0))
         return url_str_append(out, label, len);
+    if (ascii) {
+        long n = len - 4 <= 256 ? punycode_decode(label + 4, len - 4, points) : -1;
+        bool all_ascii = true;
+        for (long i = 0; i < n; i++)
+            all_ascii = all_ascii && points[i] < 0x80;
+        if (n < 0 || (n > 0 && all_ascii))
+            return URL_FAILURE;
+        url_str_t decoded = { 0 };
+        int r = 0;
+        for (long i = 0; i < n && r == 0; i++) {
+            uint8_t b[4];
+            r = url_str_append(&decoded, (const char *)b, web_put_utf8(b, points[i]));
+        }
+        if (r == 0 && n > 0)
+            r = check_label(ctx, decoded.p, decoded.len, rtl, ltr);
+        url_str_free(&decoded);
+        return r ? r : url_str_append(out, label, len);
     }
-    uint32_t points[256];
+    if (len >= 4 && memcmp(label, "xn--", 4) == 0)
+        return URL_FAILURE; /* not Punycode: it is not ASCII */
+    int r = check_label(ctx, label, len, rtl, ltr);
     size_t n = 0;
-    for (size_t i = 0; i < len;) {
+    for (size_t i = 0; r == 0 && i < len;) {
         if (n == 256)
             return URL_FAILURE; /* far beyond any DNS label */
         points[n++] = next_cp(label, len, &i);
     }
-    return punycode_encode(points, n, out);
+    return r ? r : punycode_encode(points, n, out);
 }
 
+/* "domain to ASCII" (beStrict false). An ASCII domain is only lowercased,
+ * as the URL Standard's tests expect, Punycode labels included. */
 static int domain_to_ascii(JSContext *ctx, const char *domain, size_t len, url_str_t *out)
 {
-    url_str_t mapped = { 0 };
-    bool ascii = true, has_xn = false;
-    for (size_t i = 0; i < len; i++) {
+    bool ascii = true;
+    for (size_t i = 0; i < len; i++)
         ascii = ascii && (uint8_t)domain[i] < 0x80;
-        if ((i == 0 || domain[i - 1] == '.') && i + 4 <= len &&
-            (domain[i] | 0x20) == 'x' && (domain[i + 1] | 0x20) == 'n' && domain[i + 2] == '-' &&
-            domain[i + 3] == '-')
-            has_xn = true;
-    }
     int r;
-    if (ascii) {
-        r = url_str_set(&mapped, domain, len);
-        for (size_t i = 0; i < mapped.len; i++)
-            if (mapped.p[i] >= 'A' && mapped.p[i] <= 'Z')
-                mapped.p[i] += 'a' - 'A';
-    } else {
-        r = map_domain(ctx, domain, len, &mapped);
-    }
     out->len = 0;
-    if (r == 0 && (!ascii || has_xn)) {
+    if (ascii) {
+        r = url_str_set(out, domain, len);
+        for (size_t i = 0; r == 0 && i < out->len; i++)
+            if (out->p[i] >= 'A' && out->p[i] <= 'Z')
+                out->p[i] += 'a' - 'A';
+    } else {
+        url_str_t mapped = { 0 };
+        bool rtl = false, ltr = false;
+        r = map_domain(ctx, domain, len, &mapped);
         size_t start = 0;
-        for (size_t i = 0; i <= mapped.len && r == 0; i++) {
+        for (size_t i = 0; r == 0 && i <= mapped.len; i++) {
             if (i < mapped.len && mapped.p[i] != '.')
                 continue;
             if (start > 0)
                 r = url_str_append(out, ".", 1);
             if (r == 0)
-                r = label_to_ascii(mapped.p + start, i - start, out);
+                r = label_to_ascii(ctx, mapped.p + start, i - start, out, &rtl, &ltr);
             start = i + 1;
         }
-    } else if (r == 0) {
-        r = url_str_set(out, mapped.p ? mapped.p : "", mapped.len);
+        url_str_free(&mapped);
     }
-    url_str_free(&mapped);
     if (r)
         return r;
     if (out->len == 0)

@@ -60,10 +60,17 @@ const table = [
 for (const [input, base, ...expected] of table) assert.compareArray(parts(input, base), expected, input);
 for (const [input, base] of [['not a url'], ['http://a b/'], ['http://exa mple.com'], ['http:///'], ['http://h:65536/'], ['http://h:x/'],
   ['http://[::1/'], ['http://[1:2:3:4:5:6:7:8:9]/'], ['http://[::1::]/'], ['http://1.2.3.4.5/'], ['http://256.0.0.1/'], ['http://0x100000000/'],
-  ['http://a%00b/'], ['http://a<b/'], ['http://xn--/'], ['http://xn--abc-/'], ['http://a:b@/'], ['https://'], ['rel', undefined], ['x', 'data:opaque'],
+  ['http://a%00b/'], ['http://a<b/'], ['http://xn--a.\u00df/'], ['http://xn--te\u0161la/'], ['http://a:b@/'], ['https://'], ['rel', undefined], ['x', 'data:opaque'],
+  ['http://\u200d.example/'], ['http://\u064aa/'], ['http://www\u2025lookout.net/'], ['http://\u0301x.com/'], ['http://\u3000x.com/'],
   ['a', 'not a base'], ['http://\uFFFD/'], ['foo://h^/']])
   assert.throws(TypeError, () => new URL(input, base), JSON.stringify(input));
 assert.sameValue(new URL('#frag', 'data:opaque').href, 'data:opaque#frag', 'a fragment on an opaque base');
+// domains: ASCII ones are only lowercased (Punycode labels kept as they are)
+assert.sameValue(new URL('http://XN--A.xn--/').host, 'xn--a.xn--');
+assert.sameValue(new URL('http://fa\u00df.de/').host, 'xn--fa-hia.de', 'nontransitional: \u00df kept');
+assert.sameValue(new URL('http://look\u206bout.net/').host, 'lookout.net', 'ignored code points');
+assert.sameValue(new URL('http://\u0dc1\u0dca\u200d\u0dbb\u0dd3/').host, 'xn--10cl1a0b660p', 'a joiner after a virama');
+assert.sameValue(new URL('http://xn--zca.\u00df/').host, 'xn--zca.xn--zca');
 // canParse, parse
 assert.sameValue(URL.canParse('x:'), true);
 assert.sameValue(URL.canParse('/a', 'http://h'), true);
@@ -100,16 +107,18 @@ s.host = 'other.org:99';
 assert.sameValue(s.host, 'other.org:99');
 s.host = 'a b';
 assert.sameValue(s.host, 'other.org:99', 'invalid host ignored');
+s.host = 'third.org:x';
+assert.sameValue(s.host, 'third.org:99', 'the host is set before the port fails');
 s.username = 'me@x';
 s.password = 'p:w';
-assert.sameValue(s.href, 'https://me%40x:p%3Aw@other.org:99/path/to?x=1#top');
+assert.sameValue(s.href, 'https://me%40x:p%3Aw@third.org:99/path/to?x=1#top');
 s.pathname = 'new dir/../file';
 assert.sameValue(s.pathname, '/file');
 s.search = 'a=1&b=2';
 assert.sameValue(s.search, '?a=1&b=2');
 assert.sameValue(s.searchParams.get('b'), '2', 'searchParams follows search');
 s.search = '';
-assert.sameValue(s.href, 'https://me%40x:p%3Aw@other.org:99/file#top');
+assert.sameValue(s.href, 'https://me%40x:p%3Aw@third.org:99/file#top');
 assert.sameValue(s.searchParams.size, 0);
 s.hash = '#x y';
 assert.sameValue(s.hash, '#x%20y');
@@ -130,9 +139,10 @@ mail.pathname = 'changed';
 mail.host = 'h';
 assert.sameValue(mail.href, 'mailto:x@y', 'an opaque path takes no path or host');
 const opaque = new URL('data:a  b ?q#h');
+assert.sameValue(opaque.pathname, 'a  b%20', 'a space before ? or # is encoded');
 opaque.hash = '';
 opaque.search = '';
-assert.sameValue(opaque.href, 'data:a  b', 'trailing spaces of an opaque path stripped');
+assert.sameValue(opaque.href, 'data:a  b%20');
 // searchParams is one object, and updates the URL
 const sp = new URL('http://h/?a=1');
 assert.sameValue(sp.searchParams, sp.searchParams);
