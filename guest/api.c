@@ -6,6 +6,7 @@
 
 #include "codec.h"
 #include "hostcall.h"
+#include "lockdown.h"
 #include "state_object.h"
 
 #define INVALID "INVALID_ARGUMENT"
@@ -345,5 +346,6 @@ JSValue api_natives(JSContext *ctx)
     JSValue obj = JS_NewObject(ctx);
     JS_SetPropertyFunctionList(ctx, obj, natives, sizeof natives / sizeof natives[0]);
     JS_DefinePropertyValueStr(ctx, obj, "state", state_object_create(ctx), JS_PROP_C_W_E);
+    JS_DefinePropertyValueStr(ctx, obj, "lockdown", lockdown_native(ctx), JS_PROP_C_W_E);
     return obj;
 }

@@ -14,6 +14,7 @@
 
 #include "abi.h"
 #include "api.h"
+#include "builtins.h"
 #include "codec.h"
 #include "hostcall.h"
 #include "mpack.h"
@@ -383,13 +384,24 @@ EXPORT(nx_guest_init) uint32_t nx_guest_init(uint32_t flags)
     JS_SetInterruptHandler(g_rt, interrupt_handler, NULL);
     if (flags & NX_INIT_RAW_ENGINE) {
         g_ctx = JS_NewContext(g_rt);
-        return g_ctx ? 0 : 1;
+        if (!g_ctx)
+            return 1;
+        if (builtins_install(g_ctx, g_ctx)) {
+            report_exception(g_ctx);
+            return 1;
+        }
+        return 0;
     }
     g_compiler = JS_NewContext(g_rt);
     g_ctx = new_handler_context(g_rt);
     if (!g_compiler || !g_ctx || codec_init(g_ctx) || install_random(g_ctx) ||
         measure_wrapper())
         return 1;
+    /* the library additions and web globals, before the prelude freezes */
+    if (builtins_install(g_ctx, g_compiler)) {
+        report_exception(g_ctx);
+        return 1;
+    }
     if (run_prelude()) {
         report_exception(g_ctx);
         return 1;
@@ -539,7 +551,9 @@ EXPORT(nx_guest_run) uint32_t nx_guest_run(uint32_t len)
     if (!mp_read(&r, &head) || head.type != MP_ARRAY || head.len != 5 ||
         !mp_read(&r, &bc) || bc.type != MP_BIN)
         return NX_GUEST_FAILED;
-    api_reseed_random(nx_host_random_seed());
+    int64_t seed = nx_host_random_seed();
+    api_reseed_random(seed); /* Math.random */
+    web_crypto_reseed(seed); /* crypto.getRandomValues, randomUUID */
     if (define_input("$args", &r) || define_input("$scope", &r) || define_identity(&r)) {
         report_exception(g_ctx);
         return NX_GUEST_DONE;

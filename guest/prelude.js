@@ -209,21 +209,11 @@
     [][Symbol.iterator](), new Map().entries(), new Set().values(),
     ''[Symbol.iterator](), /x/[Symbol.matchAll](''), (function* () {})(),
     (async function* () {})(), Object.getPrototypeOf(Int8Array),
+    new URLSearchParams().keys(), // guest/web_url_api.c
   ];
   for (const s of samples) roots.push(s, Object.getPrototypeOf(s));
-  // the API proxies are not plain data: never walk or freeze them
-  const seen = new Set([$state, $ext, $host]);
-  const freeze = (obj) => {
-    if ((typeof obj !== 'object' && typeof obj !== 'function') || obj === null || seen.has(obj)) return;
-    seen.add(obj);
-    if (obj !== globalThis) Object.freeze(obj);
-    freeze(Object.getPrototypeOf(obj));
-    for (const key of Reflect.ownKeys(obj)) {
-      const desc = Object.getOwnPropertyDescriptor(obj, key);
-      if ('value' in desc) freeze(desc.value);
-      else { freeze(desc.get); freeze(desc.set); }
-    }
-  };
-  roots.forEach(freeze);
+  // the API proxies are not plain data: never walk or freeze them.
+  // guest/lockdown.c walks prototypes, values, getters and setters.
+  nx.lockdown(roots, [$state, $ext, $host]);
   // Built-in globals keep their bindings; $-APIs are non-writable.
 })

@@ -664,7 +664,7 @@ static const char probe_expected_checks[] =
     "[[\"map\",[2,4,6]],[\"push\",[1,2]],[\"spread\",[1,2,\"a\",\"b\",3,4]],[\"from map\",[[1,\"a\"]]],"
     "[\"sort\",[1,10,2,3]],[\"json\",\"{\\\"a\\\":[1,{\\\"b\\\":null}],\\\"c\\\":\\\"\xc3\xa9\\\"}\"],"
     "[\"keys\",[\"1\",\"b\",\"a\"]],[\"entries\",[[\"x\",1]]],[\"math\",[5,null,2,2,3.1415926535897931]],"
-    "[\"random\",true],[\"string\",[\"axc\",[\"a\",\"b\"],\"t\",\"--x\",\"no at\"]],"
+    "[\"random\",true],[\"string\",[\"axc\",[\"a\",\"b\"],\"t\",\"--x\",\"at\"]],"
     "[\"regexp\",[\"12\",\"xy\",true]],"
     "[\"tostring\",[\"[object Object]\",\"1,2,3\",\"[object Array]\",\"null\",\"1\",\"12.3\"]],"
     "[\"function\",[2,1,2,7]],[\"symbol\",[\"Symbol(Symbol.iterator)\",\"symbol\",\"p\"]],"
