@@ -1,7 +1,9 @@
 // index.js - the nexus-runtime package: NexusRuntime, the JavaScript face
 // of the native addon. It checks arguments, encodes contexts and decodes
 // results (lib/values.js), and drives each execution through its
-// suspensions with a lifecycle that always settles (lib/execution.js).
+// suspensions with a lifecycle that always settles (lib/execution.js),
+// here or, with a suspension store, from whichever runtime resumes it
+// (docs/durable-suspensions.md).
 // Everything that runs handler code runs off the JS thread inside the
 // addon; nothing here blocks the event loop.
 'use strict';
@@ -14,7 +16,7 @@ const { Admission } = require('./lib/admission.js');
 const { Deadlines } = require('./lib/deadlines.js');
 const { Execution, messageOf } = require('./lib/execution.js');
 const {
-  LIMIT_KEYS, DEFAULTS, isU32, isPlainObject, validateConfig, validateContext, validateCallOptions,
+  LIMIT_KEYS, DEFAULTS, MAX_DEADLINE_MS, isU32, isPlainObject, validateConfig, validateContext, validateCallOptions,
 } = require('./lib/options.js');
 
 const native = loadAddon();
@@ -98,12 +100,20 @@ class NexusRuntime {
   constructor(config = {}) {
     const valid = validateConfig(config);
     this.#config = valid;
-    // Suspensions are expired here (suspensionTtlMs, deadlineMs), where the
-    // answers of JS-served calls are awaited; the library's own expiry is
-    // pushed out of the way so that a slow JS extension cannot outlive it.
-    const nativeConfig = { ...valid, suspensionTtlMs: 0xffffffff };
-    delete nativeConfig.deadlineMs;
-    this.#rt = native.createRuntime(nativeConfig);
+    const store = Boolean(valid.suspensionStore);
+    // Suspensions waiting in this process are expired here
+    // (suspensionTtlMs, deadlineMs), where the answers of JS-served calls
+    // are awaited; the library's own expiry is pushed out of the way so
+    // that a slow JS extension cannot outlive it. In a store the TTL is
+    // the store's own (Redis PX). The library bounds the overall deadline
+    // too, wherever the execution goes.
+    const nativeConfig = { ...valid, suspensionTtlMs: store ? valid.suspensionTtlMs || DEFAULTS.suspensionTtlMs : 0xffffffff };
+    if (valid.deadlineMs) nativeConfig.deadlineMs = Math.min(valid.deadlineMs, MAX_DEADLINE_MS);
+    try {
+      this.#rt = native.createRuntime(nativeConfig);
+    } catch (e) {
+      throw nativeError(e);
+    }
     const rt = this.#rt;
     const extensions = this.#extensions;
     const tombstones = new Map(); // suspension id -> TIMEOUT result | null (expired)
@@ -118,7 +128,13 @@ class NexusRuntime {
       servedHere: (name) => Boolean(extensions.get(name)),
       extensionHandler: (name) => extensions.get(name),
       shared: sharedResults,
-      resume: (id, o, cb) => native.resume(rt, id, o.isError, o.isError ? null : o.value, o.isError ? o.message : null, cb),
+      store,
+      // fromStore: the addon takes the execution from the store (exactly
+      // once), with its whole so far, and resumes it here
+      resume: (id, o, cb, whole, fromStore) => native.resume(rt, id, o.isError, o.isError ? null : o.value,
+        o.isError ? o.message : null, cb, whole, fromStore === true),
+      wholeResult: (whole) => native.wholeResult(whole),
+      wholeFail: (whole, code, message, suspensions) => native.wholeFail(whole, code, message, suspensions),
       cancel: (id) => {
         if (this.#shutdown) return; // shutdown cancels every suspended execution
         try {
@@ -186,21 +202,28 @@ class NexusRuntime {
     const deadlineMs = (ctx.limits && ctx.limits.deadlineMs) || this.#config.deadlineMs || DEFAULTS.deadlineMs;
     const limits = this.#limits(ctx.limits, opts.timeoutMs, deadlineMs);
     let encoded = values.encodeAll([[ctx.state, 'state'], [ctx.args, 'args'], [ctx.scope, 'scope']]);
-    const core = this.#core;
-    const exec = new Execution(core, deadlineMs, opts.record === true);
-    core.active.add(exec);
-    const promise = exec.attach(opts.signal);
-    const run = () => {
+    const exec = new Execution(this.#core, deadlineMs);
+    return this.#launch(exec, opts.signal, () => {
       const args = [ctx.panelId, ctx.handlerName, encoded[0], encoded[1], encoded[2], ctx.caps];
       exec.step((cb) => call(args, limits, cb));
-    };
-    const wait = core.admission.acquire(opts.signal);
+    }, () => {
+      // the encoder's buffer is reused by other calls meanwhile
+      encoded = encoded.map((b) => (b ? Buffer.from(b) : b));
+    });
+  }
+
+  // An execution's promise; run() makes its first native call once it is
+  // admitted (beforeWaiting() runs if it must wait for that).
+  #launch(exec, signal, run, beforeWaiting) {
+    const core = this.#core;
+    core.active.add(exec);
+    const promise = exec.attach(signal);
+    const wait = core.admission.acquire(signal);
     if (!wait) {
       exec.holdsSlot = true;
       run();
     } else {
-      // the encoder's buffer is reused by other calls meanwhile
-      encoded = encoded.map((b) => (b ? Buffer.from(b) : b));
+      if (beforeWaiting) beforeWaiting();
       wait.then(() => {
         if (exec.finished) {
           core.admission.release(); // the deadline passed while it waited
@@ -213,6 +236,16 @@ class NexusRuntime {
     return promise;
   }
 
+  // Brings an execution that waits outside this process's memory (in the
+  // store, or in bytes) here: an Execution with the runtime's deadline
+  // (the library holds the execution's own, from its start).
+  #adopt(signal, first) {
+    if (this.#shutdown) throw shutDown();
+    if (signal && signal.aborted) throw aborted(signal);
+    const exec = new Execution(this.#core, this.#config.deadlineMs || DEFAULTS.deadlineMs);
+    return { exec, promise: (run, beforeWaiting) => this.#launch(exec, signal, () => run(exec), beforeWaiting) };
+  }
+
   // The limits object for the addon (null: the runtime's defaults). The first
   // segment's time limit never reaches past the deadline.
   #limits(limits, timeoutMs, deadlineMs) {
@@ -222,6 +255,7 @@ class NexusRuntime {
     const out = {};
     for (const key of LIMIT_KEYS) if (limits && limits[key]) out[key] = limits[key];
     out.timeoutMs = capped;
+    if (limits && limits.deadlineMs) out.deadlineMs = Math.min(limits.deadlineMs, MAX_DEADLINE_MS);
     return out;
   }
 
@@ -377,8 +411,74 @@ class NexusRuntime {
         if (result) return Promise.resolve(result); // the deadline passed
         throw invalid(`the suspension ${suspensionId} expired (suspensionTtlMs)`);
       }
+      if (core.store) {
+        // in the store (from any runtime attached to it): taken, exactly once
+        const { exec: adopted, promise } = this.#adopt(opts.signal);
+        adopted.here = false;
+        return promise(() => adopted.resumeStep(suspensionId, outcome));
+      }
       // not ours to drive: the library says what it is (unknown, used...)
       return core.resume(suspensionId, outcome).then((b) => values.decode(b), (e) => { throw nativeError(e); });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Takes the suspended execution waiting on suspensionId (here, or in the
+   * store) out of the runtime as bytes, authenticated with the
+   * suspensionKey: importSuspended on any runtime with the same key and
+   * Nexus build brings it back. Afterwards it waits nowhere.
+   */
+  async exportSuspended(suspensionId) {
+    checkSuspensionId(suspensionId);
+    if (this.#shutdown) throw shutDown();
+    if (!this.#config.suspensionKey) throw invalid('exportSuspended needs the suspensionKey option');
+    const exec = this.#core.manual.get(suspensionId);
+    if (exec) {
+      // no resume may take it while it leaves; it stays if it cannot
+      exec.forgetManual();
+      exec.busy = true;
+    }
+    try {
+      // not waiting here: in the store, if there is one
+      const bytes = await native.exportSuspended(this.#rt, suspensionId, !exec && this.#core.store);
+      if (exec) {
+        exec.busy = false;
+        exec.suspended = null; // it is in the bytes now: nothing to cancel
+        exec.end(null);
+      }
+      return bytes;
+    } catch (e) {
+      if (exec) {
+        exec.busy = false;
+        if (!exec.finished) exec.waitHere(exec.suspended);
+      }
+      throw nativeError(e);
+    }
+  }
+
+  /**
+   * Imports an execution exportSuspended made (here or elsewhere) and goes
+   * on as if it had suspended here: resolves with the whole execution so
+   * far, suspended on the calls the caller answers with resumeHandler
+   * (calls of extensions with a JavaScript handler are answered first), or
+   * with its end. options: { signal }. A blob altered in any byte, made
+   * under another key or by another build is refused (INVALID_ARGUMENT).
+   */
+  importSuspended(bytes, options) {
+    try {
+      if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw invalid('bytes must be a non-empty Buffer or Uint8Array');
+      const opts = validateCallOptions(options);
+      if (!this.#config.suspensionKey) throw invalid('importSuspended needs the suspensionKey option');
+      const { exec, promise } = this.#adopt(opts.signal);
+      let input = bytes;
+      return promise(() => {
+        exec.importing = true;
+        exec.step((cb) => native.importSuspended(this.#rt, input, cb));
+      }, () => {
+        input = Buffer.from(bytes); // the caller may change theirs meanwhile
+      });
     } catch (e) {
       return Promise.reject(e);
     }

@@ -1,27 +1,36 @@
 // lib/execution.js - one execution as the Node layer drives it, from the
-// first execute to its final result, across its suspensions: the calls to
-// the addon, the extension calls answered by JavaScript handlers (suspend,
-// run the handlers, resume, loop), and the lifecycle that makes every
-// promise settle:
+// first execute (or the resume or import that brought it to this runtime)
+// to its final result, across its suspensions: the calls to the addon, the
+// extension calls answered by JavaScript handlers (suspend, run the
+// handlers, resume, loop), and the lifecycle that makes every promise
+// settle:
 //  - the overall deadline (deadlineMs, extension waits included), kept by
 //    the runtime's Deadlines (lib/deadlines.js); when it passes the caller's
 //    promise resolves with a TIMEOUT error result and a suspended execution
-//    is cancelled. expire() is the one place to change when the library
-//    gets its own overall deadline;
+//    is cancelled. The library bounds the same deadline inside the sandbox
+//    and wherever the execution waits (the store included);
 //  - the caller's AbortSignal: the promise rejects with ABORTED;
 //  - shutdown: the promise rejects with SHUT_DOWN unless a running call
 //    finishes first with a result;
 //  - a suspension handed to the caller (an extension without a JS handler)
-//    waits at most suspensionTtlMs for resumeHandler.
+//    waits at most suspensionTtlMs for resumeHandler: here, or in the
+//    runtime's store, whose TTL it is; an execution handed on through the
+//    store no longer belongs to this process (any runtime attached to the
+//    store resumes it).
 // A late answer (a native call or an extension handler settling after the
 // execution ended) is dropped, and a suspended execution it left behind is
 // cancelled. Nothing waits on anything unbounded.
+//
+// Results: the segments of an execution are folded by the library
+// (nx_result_append, on the addon's side: see src/whole.c), never here. The
+// final result covers the whole execution; a suspended result handed to the
+// caller covers what happened since the previous one, or, with a store,
+// the whole execution so far (as any process resuming it reports it).
 'use strict';
 
 const { performance } = require('node:perf_hooks');
-const { NexusError, aborted, shutDown } = require('./errors.js');
+const { NexusError, attachResult, aborted, shutDown } = require('./errors.js');
 const values = require('./values.js');
-const { combine, errorResult } = require('./combine.js');
 
 function messageOf(e) {
   if (e instanceof Error) return e.message || e.name || 'extension call failed';
@@ -34,17 +43,21 @@ function messageOf(e) {
 
 class Execution {
   // core: what the runtime lends its executions (see NexusRuntime#core)
-  constructor(core, deadlineMs, record) {
+  constructor(core, deadlineMs) {
     this.core = core;
     this.deadlineMs = deadlineMs;
-    this.record = record;
     this.finished = false;
-    this.segments = null;      // results since the caller last got one (made on the first suspension)
+    this.whole = null;         // the addon's whole result so far (made on the first suspension)
+    this.suspensions = 0;      // the count the last suspended result gave
     this.caller = null;        // { resolve, reject, signal, onAbort }
     this.busy = false;         // a native call is in flight
     this.suspended = null;     // the last suspended result, while suspended
+    this.handed = null;        // the last suspended result handed to the caller
     this.answers = null;       // suspension id -> Promise<{ id, outcome }>
-    this.manualIds = null;     // ids handed to the caller
+    this.served = null;        // the JS-served call being answered { call, outcome }
+    this.manualIds = null;     // ids handed to the caller, waiting in this process
+    this.here = true;          // it waits in this process, not in the runtime's store
+    this.importing = false;    // the call in flight is an import: the execution will wait here
     this.recording = null;     // the addon's recording object
     this.controller = null;    // aborts extension handlers when it ends
     this.holdsSlot = false;    // an admission slot (released when handed to the caller)
@@ -76,30 +89,86 @@ class Execution {
 
   // Runs a native call, call(callback), and goes on from its result: the
   // addon calls back with (error) or (null, the result's length in the
-  // shared buffer | a Buffer | [either, recording]).
+  // shared buffer | a Buffer, extra: { recording, whole, storeError }).
   step(call) {
     this.busy = true;
     try {
-      call(this.callback || (this.callback = (e, out) => (e ? this.onNativeError(e) : this.onNative(out))));
+      call(this.callback || (this.callback = (e, out, extra) => (e ? this.onNativeError(e) : this.onNative(out, extra))));
     } catch (e) {
       this.onNativeError(e);
     }
   }
 
-  onNativeError(e) {
-    this.busy = false;
-    if (this.finished) return;
-    this.end('reject', this.core.nativeError(e));
+  // A resume of suspension id with outcome (from a JS handler or the
+  // caller), where the execution waits: here, or in the store (then taken
+  // from it with its whole so far).
+  resumeStep(id, outcome) {
+    this.suspended = null;
+    const fromStore = this.core.store && !this.here;
+    this.step((cb) => this.core.resume(id, outcome, cb, this.whole, fromStore));
   }
 
-  onNative(out) {
+  onNativeError(e) {
     this.busy = false;
+    this.importing = false;
+    if (this.finished) return;
+    if (e && e.whole) {
+      this.whole = e.whole; // taken from the store, then its answer refused: it waits here
+      this.here = true;
+    }
+    if (e && e.recording) this.recording = e.recording;
+    const error = this.core.nativeError(e);
+    if (error.code === 'RESOURCE_LIMIT' && this.refused(error)) return;
+    if (error.code === 'STORE_UNAVAILABLE' && this.whole) {
+      // the execution stays in the store: what it waits on, to resume later
+      try {
+        attachResult(error, values.decode(this.core.wholeResult(this.whole)));
+      } catch { /* the code and message say enough */ }
+    }
+    this.end('reject', error);
+  }
+
+  // The library refused an answer (over the execution's maxValueBytes) and
+  // the execution still waits, here. A JS handler's answer becomes an error
+  // its await throws; a caller's resume rejects and the suspension is
+  // handed back, to be answered again. False when neither applies.
+  refused(error) {
+    if (this.served) {
+      const { call } = this.served;
+      this.served = null;
+      this.resumeStep(call.id, { isError: true, message: `${call.extension}.${call.method} returned ${error.message}` });
+      return true;
+    }
+    let handed = this.handed;
+    if (!handed && this.whole) {
+      try {
+        handed = values.decode(this.core.wholeResult(this.whole));
+      } catch {
+        return false;
+      }
+    }
+    if (!handed || handed.status !== 'suspended') return false;
+    this.suspended = handed;
+    this.here = true;
+    this.waitHere(handed);
+    const c = this.detachCaller();
+    if (c) c.reject(error);
+    return true;
+  }
+
+  onNative(out, extra) {
+    this.busy = false;
+    this.served = null;
+    const imported = this.importing;
+    this.importing = false;
+    let storeError = null;
+    if (extra) {
+      if (extra.recording) this.recording = extra.recording;
+      if (extra.whole) this.whole = extra.whole;
+      if (extra.storeError) storeError = extra.storeError;
+    }
     let r;
     try {
-      if (Array.isArray(out)) {
-        this.recording = out[1];
-        out = out[0];
-      }
       // read the shared buffer now: the next completion overwrites it
       r = typeof out === 'number' ? values.decode(this.core.shared, out) : values.decode(out);
     } catch (e) {
@@ -111,28 +180,29 @@ class Execution {
       return;
     }
     if (r.status !== 'suspended') {
-      if (this.segments) this.segments.push(r);
-      this.end('resolve', this.segments ? combine(this.segments) : r);
+      this.end('resolve', r); // the whole execution (the addon folded it)
       return;
     }
     this.suspended = r;
-    (this.segments || (this.segments = [])).push(r);
+    this.suspensions = r.metrics.suspensions;
+    // with a store the library put it there, unless it could not
+    this.here = !this.core.store || imported || storeError !== null;
     const served = r.pendingCalls.filter((c) => this.core.servedHere(c.extension));
     if (served.length === 0) {
-      this.handToCaller(r);
+      this.handToCaller(r, storeError);
       return;
     }
     if (!this.answers) this.answers = new Map();
     for (const call of served) {
       if (!this.answers.has(call.id)) {
-        this.answers.set(call.id, this.callExtension(call).then((outcome) => ({ id: call.id, outcome })));
+        this.answers.set(call.id, this.callExtension(call).then((outcome) => ({ call, outcome })));
       }
     }
-    Promise.race(served.map((c) => this.answers.get(c.id))).then(({ id, outcome }) => {
+    Promise.race(served.map((c) => this.answers.get(c.id))).then(({ call, outcome }) => {
       if (this.finished) return;
-      this.answers.delete(id);
-      this.suspended = null;
-      this.step((cb) => this.core.resume(id, outcome, cb));
+      this.answers.delete(call.id);
+      this.served = { call };
+      this.resumeStep(call.id, outcome);
     });
   }
 
@@ -156,26 +226,57 @@ class Execution {
   }
 
   // Only calls of extensions without a JS handler are pending: the caller
-  // gets the suspended result and answers with resumeHandler.
-  handToCaller(r) {
-    const result = combine(this.segments);
-    this.segments = [];
+  // gets the suspended result and answers with resumeHandler. An execution
+  // in the store is no longer this process's; one that waits here (no
+  // store, an import, or the store could not take it: storeError) waits
+  // at most suspensionTtlMs.
+  handToCaller(r, storeError) {
+    this.served = null;
+    let result = r;
+    if (this.whole) {
+      try {
+        result = values.decode(this.core.wholeResult(this.whole));
+      } catch (e) {
+        this.end('reject', e);
+        return;
+      }
+    }
+    // without a store each result carries what came since the previous one
+    if (!this.core.store) this.whole = null;
+    if (this.recording) result.recording = null; // complete only at the end
+    if (!this.here) {
+      this.suspended = null; // nothing to cancel: it is the store's now
+      this.end('resolve', result);
+      return;
+    }
+    this.handed = r;
+    this.waitHere(r);
+    const c = this.detachCaller();
+    if (!c) return;
+    if (storeError) {
+      c.reject(new NexusError('STORE_UNAVAILABLE', `the suspended execution could not be put in the store (${storeError}); ` +
+        `it waits in this process only, for suspensionTtlMs: resume its pendingCalls on this runtime`, result));
+    } else {
+      c.resolve(result);
+    }
+  }
+
+  // The execution waits in this process on r's pending calls, for the
+  // caller's resumeHandler, at most suspensionTtlMs.
+  waitHere(r) {
+    this.forgetManual();
     this.manualIds = r.pendingCalls.map((c) => c.id);
     for (const id of this.manualIds) this.core.manual.set(id, this);
     this.ttlTimer = setTimeout(() => this.expireManual(), Math.min(0x7fffffff, this.core.suspensionTtlMs));
     this.ttlTimer.unref();
     this.releaseSlot();
-    const c = this.detachCaller();
-    if (this.recording) result.recording = null; // complete only at the end
-    if (c) c.resolve(result);
   }
 
   // resumeHandler on one of the ids handed to the caller.
   resume(id, outcome, signal) {
     this.forgetManual();
     const promise = this.attach(signal);
-    this.suspended = null;
-    this.step((cb) => this.core.resume(id, outcome, cb));
+    this.resumeStep(id, outcome);
     return promise;
   }
 
@@ -193,12 +294,18 @@ class Execution {
     }
   }
 
-  // The deadline passed.
+  // The deadline passed: the error result, folded onto the whole so far by
+  // the library's rule (only the logs are kept).
   expire() {
     if (this.finished) return;
-    const suspensions = this.suspended ? this.suspended.metrics.suspensions : 0;
-    const result = combine([...(this.segments || []), errorResult('TIMEOUT',
-      `the execution passed its deadline of ${this.deadlineMs} ms (extension waits included)`, suspensions)]);
+    let result;
+    try {
+      result = values.decode(this.core.wholeFail(this.whole, 'TIMEOUT',
+        `the execution passed its deadline of ${this.deadlineMs} ms (extension waits included)`, this.suspensions));
+    } catch (e) {
+      this.end('reject', this.core.nativeError(e));
+      return;
+    }
     if (this.manualIds) this.core.tombstone(this.manualIds, result);
     this.end('resolve', result);
   }
@@ -237,6 +344,7 @@ class Execution {
       }
     }
     this.recording = null;
+    this.whole = null;
     const c = this.detachCaller();
     if (c && how) c[how](value);
   }

@@ -1,7 +1,8 @@
-// lib/options.js - checking what callers pass: the runtime's config, an
-// execution's context (with its per-execution limits), and a call's
-// options (signal, record). Everything is checked before any work starts,
-// and each mistake is an INVALID_ARGUMENT naming the field.
+// lib/options.js - checking what callers pass: the runtime's config (its
+// suspension key and store included), an execution's context (with its
+// per-execution limits), and a call's options (signal, record). Everything
+// is checked before any work starts, and each mistake is an
+// INVALID_ARGUMENT naming the field.
 'use strict';
 
 const { invalid } = require('./errors.js');
@@ -16,7 +17,8 @@ const LIMIT_KEYS = [
 const U32_CONFIG = [
   'maxInstances', 'prewarmInstances', 'acquireTimeoutMs', 'suspensionTtlMs', 'deadlineMs', ...LIMIT_KEYS,
 ];
-const CONFIG_KEYS = new Set([...U32_CONFIG, 'cacheMaxBytes', 'cacheDir']);
+const CONFIG_KEYS = new Set([...U32_CONFIG, 'cacheMaxBytes', 'cacheDir', 'suspensionKey', 'suspensionStore']);
+const STORE_KEYS = new Set(['redis', 'keyPrefix', 'timeoutMs']);
 const CONTEXT_KEYS = new Set(['panelId', 'handlerName', 'state', 'args', 'scope', 'capabilities', 'limits']);
 const LIMITS = new Set([...LIMIT_KEYS, 'deadlineMs']);
 
@@ -24,6 +26,9 @@ const LIMITS = new Set([...LIMIT_KEYS, 'deadlineMs']);
 const DEFAULTS = Object.freeze({
   maxInstances: 64, timeoutMs: 5000, suspensionTtlMs: 60000, deadlineMs: 60000,
 });
+// The longest overall deadline the library takes (30 days); a longer one
+// is that long.
+const MAX_DEADLINE_MS = 30 * 24 * 3600 * 1000;
 
 const isU32 = (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
 
@@ -49,14 +54,56 @@ function validateConfig(config) {
       if (v !== null && (typeof v !== 'string' || v === '')) {
         throw invalid('config.cacheDir must be a non-empty string or null');
       }
+    } else if (key === 'suspensionKey') {
+      out[key] = suspensionKey(v);
+      continue;
+    } else if (key === 'suspensionStore') {
+      out[key] = suspensionStore(v);
+      continue;
     }
     out[key] = v;
+  }
+  if (out.suspensionStore && !out.suspensionKey) {
+    throw invalid('config.suspensionStore needs config.suspensionKey: the executions it holds are authenticated with it');
   }
   if (out.memoryLimitMb !== undefined && out.memoryLimitMb !== 0 &&
       (out.memoryLimitMb < 4 || out.memoryLimitMb > 4096)) {
     throw invalid('config.memoryLimitMb must be from 4 to 4096');
   }
   return out;
+}
+
+// The key exports are sealed with: its bytes (a string is its UTF-8).
+function suspensionKey(v) {
+  let bytes;
+  if (typeof v === 'string') bytes = Buffer.from(v, 'utf8');
+  else if (v instanceof Uint8Array) bytes = Buffer.from(v); // a copy: the caller may reuse theirs
+  else throw invalid('config.suspensionKey must be a Buffer, a Uint8Array or a string');
+  if (bytes.length < 16 || bytes.length > 64) {
+    throw invalid(`config.suspensionKey must be 16 to 64 bytes (it is ${bytes.length})`);
+  }
+  return bytes;
+}
+
+// { redis: 'redis://HOST:PORT', keyPrefix, timeoutMs }; the library checks
+// the URL itself when the runtime is created.
+function suspensionStore(v) {
+  if (!isPlainObject(v)) throw invalid('config.suspensionStore must be an object such as { redis: "redis://127.0.0.1:6379" }');
+  for (const key of Object.keys(v)) {
+    if (!STORE_KEYS.has(key)) throw invalid(`unknown config.suspensionStore option "${key}"`);
+  }
+  if (typeof v.redis !== 'string' || !v.redis.startsWith('redis://')) {
+    throw invalid('config.suspensionStore.redis must be a URL such as "redis://127.0.0.1:6379"');
+  }
+  if (v.redis.includes('\0')) throw invalid('config.suspensionStore.redis cannot hold U+0000');
+  const { keyPrefix = null, timeoutMs = null } = v;
+  if (keyPrefix !== null && (typeof keyPrefix !== 'string' || keyPrefix === '' || keyPrefix.includes('\0'))) {
+    throw invalid('config.suspensionStore.keyPrefix must be a non-empty string');
+  }
+  if (timeoutMs !== null && (!isU32(timeoutMs) || timeoutMs === 0)) {
+    throw invalid('config.suspensionStore.timeoutMs must be an integer from 1 to 4294967295');
+  }
+  return { redis: v.redis, keyPrefix, timeoutMs };
 }
 
 function validateLimits(limits) {
@@ -142,5 +189,5 @@ function validateCallOptions(options, { record = false } = {}) {
 }
 
 module.exports = {
-  LIMIT_KEYS, DEFAULTS, isU32, isPlainObject, validateConfig, validateContext, validateCallOptions,
+  LIMIT_KEYS, DEFAULTS, MAX_DEADLINE_MS, isU32, isPlainObject, validateConfig, validateContext, validateCallOptions,
 };

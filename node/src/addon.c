@@ -144,6 +144,7 @@ static bool read_config(napi_env env, napi_value config, nx_config_t *cfg, char 
         { "prewarmInstances", &cfg->prewarm_instances },
         { "acquireTimeoutMs", &cfg->acquire_timeout_ms },
         { "suspensionTtlMs", &cfg->suspension_ttl_ms },
+        { "deadlineMs", &l->deadline_ms },
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         napi_value v;
@@ -194,6 +195,11 @@ static napi_value create_runtime(napi_env env, napi_callback_info info)
                                                 : "cannot create the Nexus runtime");
         return NULL;
     }
+    bool has_store = false;
+    if (!nxa_durable_configure(env, argv[0], rt, &has_store)) {
+        nx_runtime_free(rt);
+        return NULL;
+    }
     nxa_runtime_t *o = calloc(1, sizeof *o);
     if (!o) {
         nx_runtime_free(rt);
@@ -201,6 +207,7 @@ static napi_value create_runtime(napi_env env, napi_callback_info info)
         return NULL;
     }
     o->rt = rt;
+    o->has_store = has_store;
     o->serial = atomic_fetch_add(&g_next_serial, 1);
     o->env = env;
     o->default_timeout_ms = cfg.limits.timeout_ms ? cfg.limits.timeout_ms : 5000;
@@ -460,6 +467,10 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */)
         { "benchLatency", NULL, nxa_bench_latency, NULL, NULL, NULL, napi_enumerable, NULL },
         { "benchThroughput", NULL, nxa_bench_throughput, NULL, NULL, NULL, napi_enumerable, NULL },
         { "sharedBuffer", NULL, nxa_shared_buffer, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "exportSuspended", NULL, nxa_export_suspended, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "importSuspended", NULL, nxa_import_suspended, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "wholeResult", NULL, nxa_whole_result, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "wholeFail", NULL, nxa_whole_fail, NULL, NULL, NULL, napi_enumerable, NULL },
     };
     napi_value version;
     /* The addon carries its own libcrypto (linked statically). By default it

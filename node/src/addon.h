@@ -1,7 +1,8 @@
 /* addon.h - shared declarations of the Nexus Node.js addon: the native
  * wrappers behind the JS runtime and compiled-handler objects, the napi
  * helpers (napi_util.c), the requests (work.c) and the executors that run
- * them (queue.c).
+ * them (queue.c), an execution's whole result (whole.c) and suspended
+ * executions leaving the process (durable.c).
  *
  * Threading: every field of nxa_runtime_t and nxa_handler_t is read and
  * written on the JS thread only. Worker threads see just the nx_* pointers
@@ -21,6 +22,7 @@
 typedef struct nxa_work nxa_work_t;
 typedef struct nxa_seen nxa_seen_t;    /* host calls interceptors saw (intercept.c) */
 typedef struct nxa_iface nxa_iface_t;  /* a $host interface served by JS (hostfn.c) */
+typedef struct nxa_whole nxa_whole_t;  /* an execution's whole result so far (whole.c) */
 
 /* Behind a runtime object. Freed by the finalizer of that object (or by
  * the completion of its last work when the finalizer ran at environment
@@ -40,6 +42,7 @@ typedef struct nxa_runtime {
     bool intercepting;         /* a C interceptor is installed */
     int interceptor_id;
     nxa_iface_t *ifaces;       /* JS-served $host interfaces */
+    bool has_store;            /* suspended executions go to a store (durable.c) */
 } nxa_runtime_t;
 
 /* Behind a compiled-handler object. */
@@ -108,6 +111,43 @@ nxa_seen_t **nxa_work_seen(nxa_work_t *w);
 uint32_t nxa_work_wait_ms(const nxa_work_t *w);
 napi_value nxa_replay(napi_env env, napi_callback_info info);
 
+/* ---- whole.c ------------------------------------------------------------------------ */
+
+/* A whole made of r (a suspended result, owned by the whole from then on);
+ * one reference. NULL if out of memory (r is then still the caller's). */
+nxa_whole_t *nxa_whole_new(nx_result_t *r);
+nxa_whole_t *nxa_whole_ref(nxa_whole_t *w);
+void nxa_whole_unref(nxa_whole_t *w);
+/* Worker: folds r into w; *buf gets the whole if r ended the execution,
+ * else r (owner: caller, nx_free). */
+nx_code_t nxa_whole_fold(nxa_whole_t *w, const nx_result_t *r, uint8_t **buf, size_t *len);
+/* A JS external owning one reference to w (taken over, even on failure). */
+napi_value nxa_wrap_whole(napi_env env, nxa_whole_t *w);
+/* The whole behind v (borrowed), NULL for undefined/null; *ok false with
+ * an exception pending when v is something else. */
+nxa_whole_t *nxa_unwrap_whole(napi_env env, napi_value v, bool *ok);
+napi_value nxa_whole_result(napi_env env, napi_callback_info info);
+napi_value nxa_whole_fail(napi_env env, napi_callback_info info);
+
+/* ---- durable.c ---------------------------------------------------------------------- */
+
+/* createRuntime: the suspension key and store of config, set on rt.
+ * *has_store says whether a store was set. false with an exception
+ * pending (rt unchanged beyond what was set). */
+bool nxa_durable_configure(napi_env env, napi_value config, nx_runtime_t *rt, bool *has_store);
+/* Worker: resumes suspension_id of an execution waiting in rt's store:
+ * taken from there with nx_import_stored (the whole execution so far,
+ * *whole_out, and its recording, *recording, replacing what the caller
+ * had), then nx_resume. Returns nx_import_stored's code when it fails
+ * (with *out its error result, or the TIMEOUT result of an execution whose
+ * deadline passed), else nx_resume's; *out as nx_resume's. */
+nx_code_t nxa_durable_resume(nx_runtime_t *rt, const char *suspension_id, const nx_outcome_t *outcome,
+                             nxa_whole_t **whole_out, nx_recording_t **recording, nx_result_t **out);
+/* Worker: nx_export of suspension_id, taking the execution from the store
+ * first when from_store. *message (malloc) says why on failure. */
+nx_code_t nxa_durable_export(nx_runtime_t *rt, const char *suspension_id, bool from_store,
+                             uint8_t **bytes, size_t *len, char **message);
+
 /* ---- intercept.c, hostfn.c, record.c, bench.c ------------------------------------- */
 
 void nxa_seen_free(nxa_seen_t *seen);
@@ -141,6 +181,8 @@ napi_value nxa_precompile(napi_env env, napi_callback_info info);
 napi_value nxa_resume(napi_env env, napi_callback_info info);
 napi_value nxa_cancel(napi_env env, napi_callback_info info);
 napi_value nxa_shutdown(napi_env env, napi_callback_info info);
+napi_value nxa_export_suspended(napi_env env, napi_callback_info info);
+napi_value nxa_import_suspended(napi_env env, napi_callback_info info);
 
 /* ---- queue.c ------------------------------------------------------------------------ */
 

@@ -1,21 +1,29 @@
 /* work.c - the addon's asynchronous calls: execute (optionally recorded),
- * executeCompiled, precompile, resume, cancel, replay and shutdown, as
- * requests. Each request is
+ * executeCompiled, precompile, resume, cancel, replay, shutdown, and the
+ * export and import of suspended executions, as requests. Each request is
  * built on the JS thread (copying everything the worker needs), run by an
  * executor on the libuv threadpool (queue.c) - the nx_* call, then
  * nx_result_to_msgpack - and completed back on the JS thread, where it
  * settles its promise.
  *
- * A call given a callback as its last argument calls it instead of
- * returning a promise: cb(null, value) or cb(error). A result then comes as
- * its length when it fits the environment's shared result buffer (copied
- * there just before the call: the callback must read it at once) or as a
- * Buffer when it does not. That saves a promise, a Buffer the garbage
- * collector must track, and a microtask per execution.
+ * A call given a callback calls it instead of returning a promise:
+ * cb(null, value, extra) or cb(error). A result then comes as its length
+ * when it fits the environment's shared result buffer (copied there just
+ * before the call: the callback must read it at once) or as a Buffer when
+ * it does not. That saves a promise, a Buffer the garbage collector must
+ * track, and a microtask per execution. extra is undefined, or an object
+ * with what else the call produced: `recording` (a recorded execution's
+ * recording object, also the one an import brought), `whole` (the
+ * execution's whole result so far, see whole.c: made from its first
+ * suspended result, or imported) and `storeError` (the store could not
+ * take the suspended execution: nx_result_store_error). Callback calls of
+ * executions keep the whole: given the whole of an earlier call (resume's
+ * last argument), the worker folds the new result into it and sends the
+ * whole once the execution ended.
  *
  * A call that ran resolves with a Buffer holding the result as MessagePack
- * (a recorded execute: [Buffer, recording object]; precompile: a handler
- * object; cancel/shutdown: undefined). Host calls an interceptor saw
+ * (precompile: a handler object; export: the exported bytes;
+ * cancel/shutdown: undefined). Host calls an interceptor saw
  * during the call are handed to the runtime's interceptor callback just
  * before the promise settles (intercept.c). A call the
  * library refused (its nx_code_t is not NX_OK) rejects with an Error whose
@@ -41,7 +49,9 @@ typedef enum nxa_op {
     OP_CANCEL,
     OP_SHUTDOWN,
     OP_EXECUTE_RECORDED,
-    OP_REPLAY
+    OP_REPLAY,
+    OP_EXPORT,
+    OP_IMPORT
 } nxa_op_t;
 
 struct nxa_work {
@@ -66,6 +76,10 @@ struct nxa_work {
     uint8_t *value;                /* outcome.value's bytes (malloc) */
     char *error_message;           /* outcome.error_message (malloc) */
     uint32_t wait_ms;              /* how long a host function may take */
+    size_t value_len;              /* OP_IMPORT: the export's bytes are `value` */
+    bool keeps_whole;              /* a suspended result becomes the whole */
+    bool from_store;               /* OP_RESUME, OP_EXPORT: the store first */
+    nxa_whole_t *whole;            /* the execution's whole so far (a reference) */
 
     /* written by the worker */
     nx_recording_t *recording;     /* OP_EXECUTE_RECORDED; OP_REPLAY's input */
@@ -77,6 +91,8 @@ struct nxa_work {
     size_t buf_len;
     char *message;                 /* the result's error message (malloc) */
     nx_handler_t *compiled;        /* OP_PRECOMPILE */
+    nxa_whole_t *new_whole;        /* made here: first suspension, import */
+    char *store_error;             /* nx_result_store_error (malloc) */
 };
 
 /* ---- building and freeing works --------------------------------------------------------- */
@@ -112,6 +128,9 @@ static void free_work(nxa_work_t *w)
     nx_handler_free(w->compiled);
     nx_recording_free(w->recording);
     nxa_seen_free(w->seen);
+    nxa_whole_unref(w->whole);
+    nxa_whole_unref(w->new_whole);
+    free(w->store_error);
     free(w);
 }
 
@@ -130,6 +149,7 @@ static bool read_limits(napi_env env, napi_value obj, nx_limits_t *l)
         { "maxLogs", &l->max_logs },
         { "maxStateKeys", &l->max_state_keys },
         { "maxOutputBytes", &l->max_output_bytes },
+        { "deadlineMs", &l->deadline_ms },
     };
     memset(l, 0, sizeof *l);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
@@ -262,6 +282,41 @@ uint32_t nxa_work_wait_ms(const nxa_work_t *w) { return w->wait_ms; }
 
 _Thread_local nxa_work_t *nxa_current_work;
 
+/* Serialises r for the JS side (w->buf) and frees it, or keeps it: folded
+ * into the execution's whole, or made the whole (the first suspension). */
+static void settle_result(nxa_work_t *w, nx_result_t *r)
+{
+    if (w->code != NX_OK) {
+        const nx_error_info_t *e = nx_result_error(r);
+        if (e && e->message)
+            w->message = strdup(e->message);
+    } else if (nx_result_store_error(r)) {
+        w->store_error = strdup(nx_result_store_error(r));
+    }
+    bool suspended = w->code == NX_OK && nx_result_status(r) == NX_STATUS_SUSPENDED;
+    nxa_whole_t *whole = w->new_whole ? w->new_whole : w->whole;
+    nx_code_t code;
+    if (w->code == NX_OK && whole) {
+        code = nxa_whole_fold(whole, r, &w->buf, &w->buf_len);
+    } else {
+        code = nx_result_to_msgpack(r, &w->buf, &w->buf_len);
+        if (code == NX_OK && suspended && w->keeps_whole) {
+            if ((w->new_whole = nxa_whole_new(r)) != NULL)
+                return; /* r is the whole now */
+            /* nothing could hold what it did so far: end it */
+            nx_cancel(w->rt, nx_result_suspension(r, 0)->id);
+            code = NX_E_INTERNAL_ERROR;
+        }
+    }
+    if (code != NX_OK) {
+        nx_free(w->buf);
+        w->buf = NULL;
+        if (w->code == NX_OK)
+            w->code = code;
+    }
+    nx_result_free(r);
+}
+
 void nxa_work_run(nxa_work_t *w)
 {
     nxa_current_work = w; /* for interceptors and host functions */
@@ -279,7 +334,11 @@ void nxa_work_run(nxa_work_t *w)
         wants_result = false;
         break;
     case OP_RESUME:
-        w->code = nx_resume(w->rt, w->suspension_id, &w->outcome, &r);
+        if (w->from_store)
+            w->code = nxa_durable_resume(w->rt, w->suspension_id, &w->outcome, &w->new_whole,
+                                         &w->recording, &r);
+        else
+            w->code = nx_resume(w->rt, w->suspension_id, &w->outcome, &r);
         break;
     case OP_CANCEL:
         w->code = nx_cancel(w->rt, w->suspension_id);
@@ -296,20 +355,17 @@ void nxa_work_run(nxa_work_t *w)
     case OP_REPLAY:
         w->code = nx_replay(w->rt, w->recording, &r);
         break;
+    case OP_EXPORT:
+        w->code = nxa_durable_export(w->rt, w->suspension_id, w->from_store, &w->buf, &w->buf_len,
+                                     &w->message);
+        wants_result = false;
+        break;
+    case OP_IMPORT:
+        w->code = nx_import(w->rt, w->value, w->value_len, &w->recording, &r);
+        break;
     }
     if (r) {
-        if (w->code != NX_OK) {
-            const nx_error_info_t *e = nx_result_error(r);
-            if (e && e->message)
-                w->message = strdup(e->message);
-        }
-        nx_code_t code = nx_result_to_msgpack(r, &w->buf, &w->buf_len);
-        if (code != NX_OK) {
-            w->buf = NULL;
-            if (w->code == NX_OK)
-                w->code = code;
-        }
-        nx_result_free(r);
+        settle_result(w, r);
     } else if (wants_result && w->code == NX_OK) {
         w->code = NX_E_INTERNAL_ERROR; /* the library ran out of memory */
     }
@@ -390,8 +446,12 @@ static napi_value success_value(napi_env env, nxa_work_t *w)
     case OP_EXECUTE_COMPILED:
     case OP_RESUME:
     case OP_REPLAY:
+    case OP_EXPORT:
+    case OP_IMPORT:
         return result_bytes(env, w);
     case OP_EXECUTE_RECORDED: {
+        if (w->callback)
+            return result_bytes(env, w); /* the recording goes in extra */
         napi_value pair, buffer, recording;
         if (!(buffer = result_bytes(env, w)) ||
             !NXA_OK(env, napi_create_array_with_length(env, 2, &pair)) ||
@@ -414,6 +474,33 @@ static napi_value success_value(napi_env env, nxa_work_t *w)
         return NXA_OK(env, napi_get_undefined(env, &v)) ? v : NULL;
     }
     return NULL;
+}
+
+/* What else a callback call produced (see the top of this file), or
+ * undefined; NULL with an exception pending on failure. Takes the
+ * recording and the new whole out of w. */
+static napi_value extra_value(napi_env env, nxa_work_t *w)
+{
+    napi_value extra, v;
+    if (!w->recording && !w->new_whole && !w->store_error)
+        return NXA_OK(env, napi_get_undefined(env, &extra)) ? extra : NULL;
+    if (!NXA_OK(env, napi_create_object(env, &extra)))
+        return NULL;
+    if (w->recording) {
+        nx_recording_t *rec = w->recording;
+        w->recording = NULL; /* the object owns it now, even on failure */
+        if (!(v = nxa_wrap_recording(env, rec)) || !NXA_OK(env, napi_set_named_property(env, extra, "recording", v)))
+            return NULL;
+    }
+    if (w->new_whole) {
+        nxa_whole_t *whole = w->new_whole;
+        w->new_whole = NULL;
+        if (!(v = nxa_wrap_whole(env, whole)) || !NXA_OK(env, napi_set_named_property(env, extra, "whole", v)))
+            return NULL;
+    }
+    if (w->store_error && !nxa_set_string(env, extra, "storeError", w->store_error))
+        return NULL;
+    return extra;
 }
 
 /* Releases the napi references a request holds, then the request. */
@@ -456,23 +543,44 @@ void nxa_work_complete(napi_env env, nxa_work_t *w, bool cancelled)
             value = nxa_make_error(env, "SHUT_DOWN", "the runtime was shut down while this call waited");
         } else {
             value = refusal(env, w);
+            /* an execution imported from the store whose answer was refused
+             * waits here now: the error carries its whole so far */
+            napi_value whole, recording;
+            if (value && w->new_whole) {
+                nxa_whole_t *taken = w->new_whole;
+                w->new_whole = NULL;
+                if (!(whole = nxa_wrap_whole(env, taken)) ||
+                    !NXA_OK(env, napi_set_named_property(env, value, "whole", whole)))
+                    value = NULL;
+            }
+            if (value && w->recording && w->op == OP_RESUME) {
+                nx_recording_t *rec = w->recording;
+                w->recording = NULL;
+                if (!(recording = nxa_wrap_recording(env, rec)) ||
+                    !NXA_OK(env, napi_set_named_property(env, value, "recording", recording)))
+                    value = NULL;
+            }
         }
     }
+    napi_value extra = NULL;
+    if (value && resolve && w->callback && !(extra = extra_value(env, w)))
+        value = NULL;
     if (!value) {
         value = take_exception(env);
         resolve = false;
     }
     if (value && w->callback) {
-        napi_value cb, recv, argv[2];
+        napi_value cb, recv, argv[3];
         if (NXA_OK(env, napi_get_reference_value(env, w->callback, &cb)) &&
             NXA_OK(env, napi_get_undefined(env, &recv)) &&
             (resolve ? NXA_OK(env, napi_get_null(env, &argv[0])) : (argv[0] = value, true))) {
             argv[1] = resolve ? value : recv;
+            argv[2] = resolve ? extra : recv;
             napi_value ignored, e;
             bool pending = false;
             /* an exception it throws is reported as uncaught, and cleared so
              * that the rest of a batch of completions still settles */
-            if (napi_call_function(env, recv, cb, 2, argv, &ignored) != napi_ok &&
+            if (napi_call_function(env, recv, cb, 3, argv, &ignored) != napi_ok &&
                 napi_is_exception_pending(env, &pending) == napi_ok && pending &&
                 napi_get_and_clear_last_exception(env, &e) == napi_ok)
                 napi_fatal_exception(env, e);
@@ -509,6 +617,8 @@ static napi_value submit_with(napi_env env, nxa_work_t *w, napi_value runtime_ob
         discard_work(env, w);
         return NULL;
     }
+    /* an execution driven by index.js keeps its whole result */
+    w->keeps_whole = callback != NULL && w->op != OP_REPLAY && w->op != OP_EXPORT;
     /* counted before it can run: completion always comes later, on this thread */
     w->owner->in_flight++;
     if (w->handler_owner)
@@ -632,11 +742,14 @@ napi_value nxa_precompile(napi_env env, napi_callback_info info)
 }
 
 /* resume(runtime, suspensionId, isError, value: Buffer|null,
- *        errorMessage: string|null[, callback]) -> Promise<Buffer> */
+ *        errorMessage: string|null[, callback[, whole[, fromStore]]])
+ * -> Promise<Buffer>. With fromStore true (a callback call, on a runtime
+ * with a store) the execution is taken from the store with its whole so
+ * far (durable.c), else resumed where it waits. */
 napi_value nxa_resume(napi_env env, napi_callback_info info)
 {
-    napi_value argv[6], callback;
-    nxa_work_t *w = begin(env, info, 6, argv, OP_RESUME);
+    napi_value argv[8], callback;
+    nxa_work_t *w = begin(env, info, 8, argv, OP_RESUME);
     if (!w)
         return NULL;
     bool is_error = false;
@@ -665,10 +778,65 @@ napi_value nxa_resume(napi_env env, napi_callback_info info)
     }
     if (!ok || !optional_callback(env, argv[5], &callback))
         return abandon(w);
+    bool whole_ok;
+    nxa_whole_t *whole = nxa_unwrap_whole(env, argv[6], &whole_ok);
+    if (!whole_ok)
+        return abandon(w);
+    w->whole = nxa_whole_ref(whole);
+    bool from_store = false;
+    napi_valuetype t;
+    if (!NXA_OK(env, napi_typeof(env, argv[7], &t)) ||
+        (t == napi_boolean && !nxa_bool(env, argv[7], "fromStore", &from_store)))
+        return abandon(w);
+    w->from_store = callback && from_store && w->owner->has_store;
     w->outcome.is_error = is_error;
     w->outcome.value = is_error ? NULL : w->value;
     w->outcome.value_len = is_error || !w->value ? 0 : len;
     w->outcome.error_message = is_error ? w->error_message : NULL;
+    return submit_with(env, w, argv[0], NULL, callback);
+}
+
+/* exportSuspended(runtime, suspensionId, fromStore) -> Promise<Buffer>:
+ * the execution waiting on suspensionId (here, or in the store when
+ * fromStore) as bytes. */
+napi_value nxa_export_suspended(napi_env env, napi_callback_info info)
+{
+    napi_value argv[3];
+    nxa_work_t *w = begin(env, info, 3, argv, OP_EXPORT);
+    if (!w)
+        return NULL;
+    bool from_store = false;
+    w->suspension_id = nxa_string(env, argv[1], "suspensionId", NULL);
+    if (!w->suspension_id || !nxa_bool(env, argv[2], "fromStore", &from_store))
+        return abandon(w);
+    w->from_store = from_store && w->owner->has_store;
+    return submit(env, w, argv[0], NULL);
+}
+
+/* importSuspended(runtime, bytes[, callback]) -> Promise<Buffer>: the
+ * execution an export holds, waiting here; its whole result so far. */
+napi_value nxa_import_suspended(napi_env env, napi_callback_info info)
+{
+    napi_value argv[3], callback;
+    nxa_work_t *w = begin(env, info, 3, argv, OP_IMPORT);
+    if (!w)
+        return NULL;
+    const void *bytes = NULL;
+    size_t len = 0;
+    bool present = false;
+    if (!nxa_optional_bytes(env, argv[1], "bytes", &bytes, &len, &present) ||
+        !optional_callback(env, argv[2], &callback))
+        return abandon(w);
+    if (!present || len == 0) {
+        nxa_throw(env, "INVALID_ARGUMENT", "bytes must be a non-empty Buffer or Uint8Array");
+        return abandon(w);
+    }
+    if (!(w->value = malloc(len))) {
+        nxa_throw(env, "INTERNAL_ERROR", "out of memory");
+        return abandon(w);
+    }
+    memcpy(w->value, bytes, len);
+    w->value_len = len;
     return submit_with(env, w, argv[0], NULL, callback);
 }
 
