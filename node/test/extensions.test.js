@@ -226,3 +226,32 @@ test('many concurrent executions, each awaiting JS-served calls', async () => {
   });
   assert.equal(rt.getStats().pendingSuspensions, 0);
 });
+
+test('an answer over maxValueBytes is refused and the suspension waits to be answered again', async () => {
+  const limits = { maxValueBytes: 64 };
+  const r = await rt.executeHandler("$state.k = 1;\nreturn await $ext.db.get('k')",
+    { capabilities: ['ext:db', 'state:write:*'], limits });
+  assert.equal(r.status, 'suspended');
+  const id = r.pendingCalls[0].id;
+  await assert.rejects(rt.resumeHandler(id, { success: true, value: 'x'.repeat(200) }),
+    (e) => e.code === 'RESOURCE_LIMIT' && /value limit/.test(e.message));
+  const done = await rt.resumeHandler(id, { success: true, value: 'small' });
+  assert.equal(done.status, 'success', JSON.stringify(done.error));
+  assert.equal(done.returnValue, 'small');
+  assert.equal(rt.getStats().pendingSuspensions, 0);
+});
+
+test('a JS handler answer over maxValueBytes makes the await throw', async () => {
+  const big = new NexusRuntime();
+  big.registerExtension('big', ['get'], () => 'y'.repeat(500));
+  try {
+    const r = await big.executeHandler(
+      "try { await $ext.big.get(); return 'no'; } catch (e) { return [e.message.startsWith('big.get returned'), /value limit/.test(e.message)]; }",
+      { capabilities: ['ext:big'], limits: { maxValueBytes: 64 } });
+    assert.equal(r.status, 'success', JSON.stringify(r.error));
+    assert.deepEqual(r.returnValue, [true, true]);
+    assert.equal(big.getStats().pendingSuspensions, 0);
+  } finally {
+    await big.shutdown();
+  }
+});
