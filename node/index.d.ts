@@ -21,10 +21,25 @@ export type NexusErrorCode =
   | 'INVALID_ARGUMENT'
   | 'EXTENSION_NOT_FOUND'
   | 'METHOD_NOT_FOUND'
+  | 'STORE_UNAVAILABLE'
   | 'ABORTED'
   | 'SHUT_DOWN';
 
-/** Runtime configuration; omitted fields keep the C library's defaults. All integers. */
+/**
+ * Where suspended executions wait between processes: Redis 6.2 or later
+ * (SET PX, GETDEL, DEL). Every runtime attached to the same Redis and
+ * prefix with the same suspensionKey can resume any of them, exactly once.
+ */
+export interface SuspensionStoreOptions {
+  /** "redis://HOST:PORT", optionally "redis://:PASSWORD@HOST:PORT/DB". Dialled lazily. */
+  redis: string;
+  /** Keys go under this prefix ("nexus:"); separates tenants or environments sharing one Redis. */
+  keyPrefix?: string;
+  /** Each Redis command's bound, then STORE_UNAVAILABLE (1000). */
+  timeoutMs?: number;
+}
+
+/** Runtime configuration; omitted fields keep the C library's defaults. All integers but the suspension options. */
 export interface NexusConfig {
   /** Sandboxes alive at once, running or suspended (64). Also the number of executions in progress at once. */
   maxInstances?: number;
@@ -36,6 +51,9 @@ export interface NexusConfig {
    * A suspension handed to the caller (an extension registered without a
    * handler) waits this long for resumeHandler, then is cancelled (60000).
    * Calls answered by JS extension handlers are bounded by deadlineMs only.
+   * With a suspensionStore it is the store's expiry (Redis PX) of every
+   * suspended execution, JS-served calls' waits included: keep it at least
+   * deadlineMs.
    */
   suspensionTtlMs?: number;
   /**
@@ -68,6 +86,21 @@ export interface NexusConfig {
   maxStateKeys?: number;
   /** Everything recorded, summed (16 MiB). */
   maxOutputBytes?: number;
+  /**
+   * The key suspended executions are sealed with (HMAC-SHA256) when they
+   * leave the process: 16 to 64 bytes (a string: its UTF-8). The same on
+   * every runtime that shares executions; keep it secret (whoever has it
+   * can forge an execution with any capability). Needed by
+   * suspensionStore, exportSuspended and importSuspended.
+   */
+  suspensionKey?: Uint8Array | string;
+  /**
+   * Suspended executions wait in this store instead of this process: they
+   * hold no sandbox, survive the process, and resumeHandler on any runtime
+   * attached to the same store resumes them (docs/durable-suspensions.md).
+   * Without one they wait in memory, as before.
+   */
+  suspensionStore?: SuspensionStoreOptions;
 }
 
 /** One execution's limits; absent or 0: the runtime's default. */
@@ -184,9 +217,12 @@ export interface ExecutionMetrics {
 
 /**
  * The result of an execution. Values decode as: integers beyond +-2^53 to
- * BigInt, timestamps to Date, binary to Uint8Array. When extension calls were
- * answered by JS handlers, the results of the resumes are combined: every
- * effect of the whole execution (a failed execution keeps only its logs).
+ * BigInt, timestamps to Date, binary to Uint8Array. The final result covers
+ * the whole execution: every segment's effects, folded by the library's
+ * rule (a failed execution keeps only its logs), in whichever process it
+ * ends. A suspended result handed to the caller covers what happened since
+ * the previous one; with a suspensionStore (or from importSuspended), the
+ * whole execution so far.
  */
 export interface ExecutionResult {
   status: 'success' | 'error' | 'suspended';
@@ -290,7 +326,12 @@ export interface RuntimeStats {
 export class NexusError extends Error {
   name: 'NexusError';
   code: NexusErrorCode;
-  /** The library's error result, when it produced one. */
+  /**
+   * The library's error result, when it produced one. With
+   * STORE_UNAVAILABLE: the suspended execution (its pendingCalls), which
+   * was kept (in this process when the store could not take it, in the
+   * store when it could not be taken from it) for a later resumeHandler.
+   */
   result?: ExecutionResult;
   line?: number | null;
   column?: number | null;
@@ -360,9 +401,31 @@ export class NexusRuntime {
   /**
    * Answers a pending call; an unknown or used id rejects with
    * INVALID_ARGUMENT, one whose deadline passed resolves with a TIMEOUT
-   * error result.
+   * error result. With a suspensionStore any runtime attached to it resumes
+   * any suspension in it, exactly once (a second resume of the id, from any
+   * process, rejects with INVALID_ARGUMENT); a store that does not answer
+   * rejects with STORE_UNAVAILABLE and the execution stays in it. An answer
+   * over the execution's maxValueBytes rejects with RESOURCE_LIMIT and the
+   * suspension waits (in this runtime) to be answered again.
    */
   resumeHandler(suspensionId: string, asyncResult: AsyncResult, options?: CallOptions): Promise<ExecutionResult>;
+
+  /**
+   * Takes the suspended execution waiting on suspensionId (in this runtime
+   * or its store) out as bytes sealed with the suspensionKey: it then waits
+   * nowhere until importSuspended brings it back, on any runtime of the same
+   * Nexus build and key, in any process.
+   */
+  exportSuspended(suspensionId: string): Promise<Buffer>;
+
+  /**
+   * Imports what exportSuspended made: resolves with the whole execution so
+   * far, suspended on the calls left to the caller (JS-served ones are
+   * answered first), or with its end. It waits in this runtime. Bytes altered
+   * in any way, sealed under another key or made by another build reject
+   * with INVALID_ARGUMENT.
+   */
+  importSuspended(bytes: Uint8Array, options?: CallOptions): Promise<ExecutionResult>;
 
   /** Abandons the suspended execution that owns suspensionId. */
   cancelSuspension(suspensionId: string): Promise<void>;
@@ -378,8 +441,10 @@ export class NexusRuntime {
   /**
    * Stops the runtime: calls not started yet and executions waiting on a JS
    * extension reject with SHUT_DOWN, running ones finish (or reject with
-   * SHUT_DOWN if they suspend), suspended ones are cancelled; later calls
-   * reject with SHUT_DOWN. Resolves once every promise has settled. Idempotent.
+   * SHUT_DOWN if they suspend), suspended ones waiting in this process are
+   * cancelled (those in the store stay there, for any runtime to resume);
+   * later calls reject with SHUT_DOWN. Resolves once every promise has
+   * settled. Idempotent.
    */
   shutdown(): Promise<void>;
 

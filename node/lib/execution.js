@@ -57,6 +57,7 @@ class Execution {
     this.served = null;        // the JS-served call being answered { call, outcome }
     this.manualIds = null;     // ids handed to the caller, waiting in this process
     this.here = true;          // it waits in this process, not in the runtime's store
+    this.fromStore = false;    // the resume in flight takes it from the store
     this.importing = false;    // the call in flight is an import: the execution will wait here
     this.recording = null;     // the addon's recording object
     this.controller = null;    // aborts extension handlers when it ends
@@ -105,6 +106,7 @@ class Execution {
   resumeStep(id, outcome) {
     this.suspended = null;
     const fromStore = this.core.store && !this.here;
+    this.fromStore = fromStore;
     this.step((cb) => this.core.resume(id, outcome, cb, this.whole, fromStore));
   }
 
@@ -119,6 +121,12 @@ class Execution {
     if (e && e.recording) this.recording = e.recording;
     const error = this.core.nativeError(e);
     if (error.code === 'RESOURCE_LIMIT' && this.refused(error)) return;
+    if (error.code === 'INVALID_ARGUMENT' && this.served && this.fromStore) {
+      // the store's TTL passed while a JS handler ran: the execution is gone
+      this.timeOut(`the execution expired in the store (suspensionTtlMs ${this.core.suspensionTtlMs} ms) ` +
+        `while ${this.served.call.extension}.${this.served.call.method} ran`);
+      return;
+    }
     if (error.code === 'STORE_UNAVAILABLE' && this.whole) {
       // the execution stays in the store: what it waits on, to resume later
       try {
@@ -294,14 +302,18 @@ class Execution {
     }
   }
 
-  // The deadline passed: the error result, folded onto the whole so far by
-  // the library's rule (only the logs are kept).
+  // The deadline passed.
   expire() {
     if (this.finished) return;
+    this.timeOut(`the execution passed its deadline of ${this.deadlineMs} ms (extension waits included)`);
+  }
+
+  // Ends with a TIMEOUT result, folded onto the whole so far by the
+  // library's rule (only the logs are kept).
+  timeOut(message) {
     let result;
     try {
-      result = values.decode(this.core.wholeFail(this.whole, 'TIMEOUT',
-        `the execution passed its deadline of ${this.deadlineMs} ms (extension waits included)`, this.suspensions));
+      result = values.decode(this.core.wholeFail(this.whole, 'TIMEOUT', message, this.suspensions));
     } catch (e) {
       this.end('reject', this.core.nativeError(e));
       return;

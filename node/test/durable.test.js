@@ -464,6 +464,20 @@ test('the store keeps executions past a shutdown; its TTL and the overall deadli
   }
 });
 
+test('a JS handler slower than the store\'s TTL: the execution expired there, TIMEOUT with the logs so far', async () => {
+  const rt = storeRuntime({ suspensionTtlMs: 150 });
+  rt.registerExtension('slow', ['get'], () => sleep(400).then(() => 1));
+  try {
+    const r = await rt.executeHandler("$log.info('before'); return await $ext.slow.get()", { capabilities: ['ext:slow'] });
+    assert.equal(r.status, 'error');
+    assert.equal(r.error.code, 'TIMEOUT');
+    assert.match(r.error.message, /expired in the store \(suspensionTtlMs 150 ms\) while slow.get ran/);
+    assert.deepEqual(r.logs.map((l) => l.message), ['before']);
+  } finally {
+    await rt.shutdown();
+  }
+});
+
 test('suspension options are checked', () => {
   const bad = [
     [{ suspensionKey: 'too short' }, /16 to 64 bytes/],

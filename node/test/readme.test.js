@@ -1,15 +1,18 @@
 // readme.test.js - the examples of node/README.md and of the repository
 // README's Node section run as written (each ```js block is a whole
 // program; `require('nexus-runtime')` resolves to this package), end
-// without error and print what their comments say they print.
+// without error and print what their comments say they print. A
+// redis-server of their own is at REDIS_URL, for the examples that use a
+// suspension store.
 'use strict';
 
-const { test } = require('node:test');
+const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+const { RedisServer } = require('../test-fixtures/redis.js');
 
 const pkgDir = path.resolve(__dirname, '..');
 const repoReadme = path.join(pkgDir, '..', 'README.md');
@@ -20,6 +23,12 @@ function blocks(file, from) {
   return [...text.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
+let redis;
+before(async () => {
+  redis = await RedisServer.start();
+});
+after(() => redis && redis.stop());
+
 // Runs source as its own program next to a node_modules/nexus-runtime link.
 function run(source) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexus-readme-'));
@@ -27,7 +36,8 @@ function run(source) {
     fs.mkdirSync(path.join(dir, 'node_modules'));
     fs.symlinkSync(pkgDir, path.join(dir, 'node_modules', 'nexus-runtime'), 'dir');
     fs.writeFileSync(path.join(dir, 'example.js'), source);
-    return spawnSync(process.execPath, ['example.js'], { cwd: dir, encoding: 'utf8', timeout: 60000 });
+    return spawnSync(process.execPath, ['example.js'],
+      { cwd: dir, encoding: 'utf8', timeout: 60000, env: { ...process.env, REDIS_URL: redis.url } });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
