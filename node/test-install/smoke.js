@@ -1,7 +1,8 @@
 // test-install/smoke.js - run by run.sh in a fresh project where the
 // packed nexus-runtime was installed: the counter example, a handler
-// awaiting an extension served by JavaScript, and a BigInt beyond 64 bits
-// refused with SERIALIZATION_ERROR.
+// awaiting an extension served by JavaScript, a BigInt beyond 64 bits
+// refused with SERIALIZATION_ERROR, and a suspended execution exported and
+// imported by another runtime (zstd and HMAC inside the addon).
 'use strict';
 const assert = require('node:assert/strict');
 const { NexusRuntime } = require('nexus-runtime');
@@ -34,7 +35,18 @@ async function main() {
 
     await assert.rejects(rt.executeHandler('return $args', { args: { big: 2n ** 70n } }),
       (err) => err.code === 'SERIALIZATION_ERROR' && /args\.big/.test(err.message));
-    console.log('counter', r.returnValue, 'extension', e.returnValue[0]);
+    const key = 'a key of at least sixteen bytes';
+    const [a, b] = [new NexusRuntime({ suspensionKey: key }), new NexusRuntime({ suspensionKey: key })];
+    try {
+      for (const x of [a, b]) x.registerExtension('db', ['get'], null);
+      const s = await a.executeHandler("return (await $ext.db.get('k')) + 1", { capabilities: ['ext:db'] });
+      const moved = await b.importSuspended(await a.exportSuspended(s.pendingCalls[0].id));
+      const done = await b.resumeHandler(moved.pendingCalls[0].id, { success: true, value: 41 });
+      assert.equal(done.returnValue, 42);
+    } finally {
+      await Promise.all([a.shutdown(), b.shutdown()]);
+    }
+    console.log('counter', r.returnValue, 'extension', e.returnValue[0], 'durable', 'ok');
   } finally {
     await rt.shutdown();
   }
