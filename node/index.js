@@ -56,7 +56,7 @@ function nativeError(e) {
   const error = new NexusError(e.code, e.message);
   if (e.resultBuffer) {
     try {
-      attachResult(error, values.decode(e.resultBuffer));
+      attachResult(error, values.decodeResult(e.resultBuffer));
     } catch { /* keep the code and message */ }
   }
   return error;
@@ -201,7 +201,7 @@ class NexusRuntime {
     if (opts.signal && opts.signal.aborted) throw aborted(opts.signal);
     const deadlineMs = (ctx.limits && ctx.limits.deadlineMs) || this.#config.deadlineMs || DEFAULTS.deadlineMs;
     const limits = this.#limits(ctx.limits, opts.timeoutMs, deadlineMs);
-    let encoded = values.encodeAll([[ctx.state, 'state'], [ctx.args, 'args'], [ctx.scope, 'scope']]);
+    let encoded = values.encodeContext(ctx.state, ctx.args, ctx.scope);
     const exec = new Execution(this.#core, deadlineMs);
     return this.#launch(exec, opts.signal, () => {
       const args = [ctx.panelId, ctx.handlerName, encoded[0], encoded[1], encoded[2], ctx.caps];
@@ -418,7 +418,7 @@ class NexusRuntime {
         return promise(() => adopted.resumeStep(suspensionId, outcome));
       }
       // not ours to drive: the library says what it is (unknown, used...)
-      return core.resume(suspensionId, outcome).then((b) => values.decode(b), (e) => { throw nativeError(e); });
+      return core.resume(suspensionId, outcome).then((b) => values.decodeResult(b), (e) => { throw nativeError(e); });
     } catch (e) {
       return Promise.reject(e);
     }
@@ -514,7 +514,7 @@ class NexusRuntime {
     } catch (e) {
       throw nativeError(e);
     }
-    return values.decode(buffer);
+    return values.decodeResult(buffer);
   }
 
   getStats() {

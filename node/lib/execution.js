@@ -130,7 +130,7 @@ class Execution {
     if (error.code === 'STORE_UNAVAILABLE' && this.whole) {
       // the execution stays in the store: what it waits on, to resume later
       try {
-        attachResult(error, values.decode(this.core.wholeResult(this.whole)));
+        attachResult(error, values.decodeResult(this.core.wholeResult(this.whole)));
       } catch { /* the code and message say enough */ }
     }
     this.end('reject', error);
@@ -150,7 +150,7 @@ class Execution {
     let handed = this.handed;
     if (!handed && this.whole) {
       try {
-        handed = values.decode(this.core.wholeResult(this.whole));
+        handed = values.decodeResult(this.core.wholeResult(this.whole));
       } catch {
         return false;
       }
@@ -178,7 +178,7 @@ class Execution {
     let r;
     try {
       // read the shared buffer now: the next completion overwrites it
-      r = typeof out === 'number' ? values.decode(this.core.shared, out) : values.decode(out);
+      r = typeof out === 'number' ? values.decodeResult(this.core.shared, out) : values.decodeResult(out);
     } catch (e) {
       if (!this.finished) this.end('reject', e);
       return;
@@ -243,7 +243,7 @@ class Execution {
     let result = r;
     if (this.whole) {
       try {
-        result = values.decode(this.core.wholeResult(this.whole));
+        result = values.decodeResult(this.core.wholeResult(this.whole));
       } catch (e) {
         this.end('reject', e);
         return;
@@ -313,7 +313,7 @@ class Execution {
   timeOut(message) {
     let result;
     try {
-      result = values.decode(this.core.wholeFail(this.whole, 'TIMEOUT', message, this.suspensions));
+      result = values.decodeResult(this.core.wholeFail(this.whole, 'TIMEOUT', message, this.suspensions));
     } catch (e) {
       this.end('reject', this.core.nativeError(e));
       return;

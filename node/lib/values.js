@@ -26,7 +26,15 @@ const wellFormed = typeof String.prototype.isWellFormed === 'function'
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const keyPath = (path, key) => (IDENT.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`);
 
-function refuse(path, why) {
+// Where the encoder is, as the root's name and the keys and indexes below
+// it: the path string is built only for an error (building it for every
+// member was most of the cost of encoding a small context).
+let rootPath = '';
+const segments = [];
+
+function refuse(why) {
+  let path = rootPath;
+  for (const s of segments) path = typeof s === 'number' ? `${path}[${s}]` : keyPath(path, s);
   return new NexusError('SERIALIZATION_ERROR', `${path} cannot cross into the sandbox: ${why}`);
 }
 
@@ -56,8 +64,8 @@ function writeLength(n, fix, fixMax, b8, b16, b32) {
   head(b32, 4); view.setUint32(pos, n); pos += 4;
 }
 
-function writeString(s, path) {
-  if (!wellFormed(s)) throw refuse(path, 'a string with a lone surrogate is not valid UTF-8');
+function writeString(s) {
+  if (!wellFormed(s)) throw refuse('a string with a lone surrogate is not valid UTF-8');
   // short ASCII strings, the common case, without Buffer.write's overhead
   if (s.length < 32) {
     let ascii = true;
@@ -94,8 +102,8 @@ function writeNumber(v) {
   head(0xcb, 8); view.setFloat64(pos, v); pos += 8; // fractions, -0, NaN, ±Infinity, |v| > 2^53
 }
 
-function writeBigInt(v, path) {
-  if (v > U64_MAX || v < I64_MIN) throw refuse(path, `the BigInt ${v} does not fit in 64 bits`);
+function writeBigInt(v) {
+  if (v > U64_MAX || v < I64_MIN) throw refuse(`the BigInt ${v} does not fit in 64 bits`);
   if (v >= SAFE_MIN && v <= SAFE_MAX) { writeInt(Number(v)); return; }
   if (v > 0n) { head(0xcf, 8); view.setBigUint64(pos, v); } else { head(0xd3, 8); view.setBigInt64(pos, v); }
   pos += 8;
@@ -109,9 +117,9 @@ function writeBytes(bytes) {
 }
 
 // A Date as the timestamp extension (-1): 64-bit form when it fits, else 96.
-function writeDate(d, path) {
+function writeDate(d) {
   const ms = d.getTime();
-  if (!Number.isFinite(ms)) throw refuse(path, 'an invalid Date has no timestamp');
+  if (!Number.isFinite(ms)) throw refuse('an invalid Date has no timestamp');
   const sec = Math.floor(ms / 1000);
   const nsec = (ms - sec * 1000) * 1e6;
   if (sec >= 0 && sec < 2 ** 34) {
@@ -135,75 +143,105 @@ function isPlain(v) {
   return proto === Object.prototype || proto === null;
 }
 
-function writeValue(v, path, stack) {
+// The containers being written (cycles, depth).
+const stack = [];
+
+function writeValue(v) {
   switch (typeof v) {
     case 'undefined': u8(0xc0); return; // in arrays, as the sandbox does (values.md)
     case 'boolean': u8(v ? 0xc3 : 0xc2); return;
     case 'number': writeNumber(v); return;
-    case 'string': writeString(v, path); return;
-    case 'bigint': writeBigInt(v, path); return;
-    case 'function': throw refuse(path, 'a function');
-    case 'symbol': throw refuse(path, 'a symbol');
+    case 'string': writeString(v); return;
+    case 'bigint': writeBigInt(v); return;
+    case 'function': throw refuse('a function');
+    case 'symbol': throw refuse('a symbol');
     default: break;
   }
   if (v === null) { u8(0xc0); return; }
-  if (v instanceof Date) { writeDate(v, path); return; }
+  if (v instanceof Date) { writeDate(v); return; }
   if (ArrayBuffer.isView(v)) { writeBytes(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)); return; }
   if (v instanceof ArrayBuffer) { writeBytes(new Uint8Array(v)); return; }
-  if (stack.includes(v)) throw refuse(path, 'a cyclic value');
-  if (stack.length >= MAX_DEPTH) throw refuse(path, `containers nested deeper than ${MAX_DEPTH} levels`);
+  if (stack.includes(v)) throw refuse('a cyclic value');
+  if (stack.length >= MAX_DEPTH) throw refuse(`containers nested deeper than ${MAX_DEPTH} levels`);
   stack.push(v);
   if (Array.isArray(v)) {
     writeLength(v.length, 0x90, 15, null, 0xdc, 0xdd);
-    for (let i = 0; i < v.length; i++) writeValue(v[i], `${path}[${i}]`, stack);
+    for (let i = 0; i < v.length; i++) {
+      segments.push(i);
+      writeValue(v[i]);
+      segments.pop();
+    }
   } else if (v instanceof Map) {
     writeLength(v.size, 0x80, 15, null, 0xde, 0xdf);
     for (const [key, value] of v) {
-      if (typeof key !== 'string') throw refuse(path, `a Map key that is not a string (${typeof key})`);
-      writeString(key, path);
-      writeValue(value, keyPath(path, key), stack);
+      if (typeof key !== 'string') throw refuse(`a Map key that is not a string (${typeof key})`);
+      writeString(key);
+      segments.push(key);
+      writeValue(value);
+      segments.pop();
     }
   } else if (isPlain(v)) {
     const keys = Object.keys(v);
     let n = 0;
-    for (const key of keys) if (v[key] !== undefined) n++; // undefined members are left out
+    for (let i = 0; i < keys.length; i++) if (v[keys[i]] !== undefined) n++; // undefined members are left out
     writeLength(n, 0x80, 15, null, 0xde, 0xdf);
-    for (const key of keys) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       const value = v[key];
       if (value === undefined) continue;
-      writeString(key, keyPath(path, key));
-      writeValue(value, keyPath(path, key), stack);
+      segments.push(key);
+      writeString(key);
+      writeValue(value);
+      segments.pop();
     }
   } else {
     const name = (v.constructor && v.constructor.name) || 'an object with a prototype';
-    throw refuse(path, `a ${name} instance (only plain objects, arrays, Maps, Dates, BigInts and binary data cross)`);
+    throw refuse(`a ${name} instance (only plain objects, arrays, Maps, Dates, BigInts and binary data cross)`);
   }
   stack.pop();
 }
 
-// Encodes each [value, path] in order into the shared buffer; returns one
-// Buffer view per value (null for undefined/null). Views are valid until the
-// next call.
-function encodeAll(items) {
-  pos = 0;
-  const ends = [];
-  for (const [value, path] of items) {
-    if (value === undefined || value === null) { ends.push(-1); continue; }
-    writeValue(value, path, []);
-    ends.push(pos);
+// Writes value (named path in errors) after what is in the buffer; returns
+// where it ends.
+function write(value, path) {
+  rootPath = path;
+  try {
+    writeValue(value);
+  } catch (e) {
+    // refused half-way: what was being written is abandoned (only here:
+    // truncating an array costs more than the rest of a small encode)
+    stack.length = 0;
+    segments.length = 0;
+    throw e;
   }
+  return pos;
+}
+
+// An execution's state, args and scope one after another in the shared
+// buffer: a Buffer view of each (null for undefined/null), valid until the
+// next encode.
+function encodeContext(state, args, scope) {
+  pos = 0;
+  const a = state === undefined || state === null ? -1 : write(state, 'state');
+  const b = args === undefined || args === null ? -1 : write(args, 'args');
+  const c = scope === undefined || scope === null ? -1 : write(scope, 'scope');
+  const ends = [a, b, c];
   let start = 0;
-  return ends.map((end) => {
-    if (end < 0) return null;
-    const b = buf.subarray(start, end);
-    start = end;
-    return b;
-  });
+  for (let i = 0; i < 3; i++) {
+    const end = ends[i];
+    if (end < 0) {
+      ends[i] = null;
+    } else {
+      ends[i] = buf.subarray(start, end);
+      start = end;
+    }
+  }
+  return ends;
 }
 
 function encode(value, path) {
   pos = 0;
-  writeValue(value, path, []);
+  write(value, path);
   return buf.subarray(0, pos);
 }
 
@@ -336,23 +374,171 @@ function read() {
   }
 }
 
-// Decodes one MessagePack document, the first length bytes of buffer (the
-// library validated it already).
-function decode(buffer, length = buffer.length) {
-  const saved = [input, inView, at]; // re-entrancy: a getter cannot run here, but be safe
+// A DataView of the buffer decoded last, kept: results mostly arrive in
+// the same shared buffer, and a view per result was a tenth of decoding a
+// small one.
+let viewBuffer = null;
+let viewOfBuffer = null;
+
+function begin(buffer) {
+  if (buffer !== viewBuffer) {
+    viewBuffer = buffer;
+    viewOfBuffer = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
   input = buffer;
-  inView = new DataView(buffer.buffer, buffer.byteOffset, length);
+  inView = viewOfBuffer;
   at = 0;
+}
+
+function decodeFailure(e) {
+  if (e instanceof NexusError) return e;
+  return new NexusError('SERIALIZATION_ERROR', `the result cannot be decoded: ${e.message}`);
+}
+
+// Decodes one MessagePack document, the first length bytes of buffer (the
+// library validated it already). Nothing decoding runs calls back into
+// user code, so it is never re-entered.
+function decode(buffer, length = buffer.length) {
+  begin(buffer);
   try {
     const v = read();
     if (at !== length) throw new NexusError('SERIALIZATION_ERROR', 'trailing bytes after the result');
     return v;
   } catch (e) {
-    if (e instanceof NexusError) throw e;
-    throw new NexusError('SERIALIZATION_ERROR', `the result cannot be decoded: ${e.message}`);
+    throw decodeFailure(e);
   } finally {
-    [input, inView, at] = saved;
+    input = null;
   }
 }
 
-module.exports = { encode, encodeAll, decode, MAX_DEPTH };
+// ---- results ---------------------------------------------------------------------------
+// A result as the library serialises it (src/result/result_serialize.c): a
+// map of known keys in a known order, whose records (mutations, events,
+// view commands, logs, calls, error, metrics) have known keys too. Decoded
+// here into object literals of one shape each, checking each key's bytes
+// instead of making and storing a string for it: three times faster than
+// decode() on a small result, where keys were most of the work. Any other
+// layout (a library that added a field) falls back to decode().
+
+const LAYOUT = Symbol('another layout');
+const keyBytes = (k) => Uint8Array.from([0xa0 | k.length, ...Buffer.from(k, 'latin1')]); // keys are short ASCII
+const K = {};
+for (const k of ['status', 'returnValue', 'stateMutations', 'events', 'viewCommands', 'logs', 'suspension',
+  'pendingCalls', 'error', 'metrics', 'key', 'op', 'value', 'name', 'payload', 'componentId', 'type', 'args',
+  'level', 'message', 'timestamp', 'id', 'extension', 'method', 'code', 'stack', 'line', 'column', 'sourceLine',
+  'durationUs', 'compileUs', 'cacheHit', 'memoryBytes', 'hostCalls', 'suspensions']) K[k] = keyBytes(k);
+
+function expectKey(key) {
+  for (let i = 0; i < key.length; i++) if (input[at + i] !== key[i]) throw LAYOUT;
+  at += key.length;
+}
+
+function expectMap(n) {
+  if (input[at] !== (0x80 | n)) throw LAYOUT;
+  at++;
+}
+
+function listLength() {
+  const b = input[at];
+  if (b >= 0x90 && b < 0xa0) { at++; return b & 0x0f; }
+  if (b === 0xdc) { at += 3; return inView.getUint16(at - 2); }
+  if (b === 0xdd) { at += 5; return inView.getUint32(at - 4); }
+  throw LAYOUT;
+}
+
+function mutation() {
+  expectMap(3);
+  expectKey(K.key); const key = read();
+  expectKey(K.op); const op = read();
+  expectKey(K.value); const value = read();
+  return { key, op, value };
+}
+
+function event() {
+  expectMap(2);
+  expectKey(K.name); const name = read();
+  expectKey(K.payload); const payload = read();
+  return { name, payload };
+}
+
+function viewCommand() {
+  expectMap(3);
+  expectKey(K.componentId); const componentId = read();
+  expectKey(K.type); const type = read();
+  expectKey(K.args); const args = read();
+  return { componentId, type, args };
+}
+
+function log() {
+  expectMap(3);
+  expectKey(K.level); const level = read();
+  expectKey(K.message); const message = read();
+  expectKey(K.timestamp); const timestamp = read();
+  return { level, message, timestamp };
+}
+
+function call() {
+  expectMap(4);
+  expectKey(K.id); const id = read();
+  expectKey(K.extension); const extension = read();
+  expectKey(K.method); const method = read();
+  expectKey(K.args); const args = read();
+  return { id, extension, method, args };
+}
+
+function list(record) {
+  const n = listLength();
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = record();
+  return out;
+}
+
+function errorInfo() {
+  if (input[at] === 0xc0) { at++; return null; }
+  expectMap(6);
+  expectKey(K.code); const code = read();
+  expectKey(K.message); const message = read();
+  expectKey(K.stack); const stack = read();
+  expectKey(K.line); const line = read();
+  expectKey(K.column); const column = read();
+  expectKey(K.sourceLine); const sourceLine = read();
+  return { code, message, stack, line, column, sourceLine };
+}
+
+function metrics() {
+  expectMap(6);
+  expectKey(K.durationUs); const durationUs = read();
+  expectKey(K.compileUs); const compileUs = read();
+  expectKey(K.cacheHit); const cacheHit = read();
+  expectKey(K.memoryBytes); const memoryBytes = read();
+  expectKey(K.hostCalls); const hostCalls = read();
+  expectKey(K.suspensions); const suspensions = read();
+  return { durationUs, compileUs, cacheHit, memoryBytes, hostCalls, suspensions };
+}
+
+// An execution's result from the first length bytes of buffer.
+function decodeResult(buffer, length = buffer.length) {
+  begin(buffer);
+  try {
+    expectMap(10);
+    expectKey(K.status); const status = read();
+    expectKey(K.returnValue); const returnValue = read();
+    expectKey(K.stateMutations); const stateMutations = list(mutation);
+    expectKey(K.events); const events = list(event);
+    expectKey(K.viewCommands); const viewCommands = list(viewCommand);
+    expectKey(K.logs); const logs = list(log);
+    expectKey(K.suspension); const suspension = input[at] === 0xc0 ? (at++, null) : call();
+    expectKey(K.pendingCalls); const pendingCalls = list(call);
+    expectKey(K.error); const error = errorInfo();
+    expectKey(K.metrics); const m = metrics();
+    if (at !== length) throw LAYOUT;
+    return { status, returnValue, stateMutations, events, viewCommands, logs, suspension, pendingCalls, error, metrics: m };
+  } catch (e) {
+    if (e === LAYOUT) return decode(buffer, length);
+    throw decodeFailure(e);
+  } finally {
+    input = null;
+  }
+}
+
+module.exports = { encode, encodeContext, decode, decodeResult, MAX_DEPTH };

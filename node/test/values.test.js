@@ -169,3 +169,30 @@ test('resumeHandler refuses an answer that cannot cross and leaves the execution
   const done = await rt.resumeHandler(id, { success: true, value: { x: [2n ** 64n - 1n] } });
   assert.deepEqual(done.returnValue, { x: [2n ** 64n - 1n] });
 });
+
+test('results decode the same through the result decoder and the generic one, other layouts included', async () => {
+  const values = require('../lib/values.js');
+  const local = new NexusRuntime();
+  local.registerExtension('db', ['get'], null);
+  const handlers = [
+    "for (let i = 0; i < 20; i++) { $state['k' + i] = { i, s: 'x'.repeat(i) }; $emit('e' + i, [i]); console.log('log', i); }\n" +
+      "$view.command('list', 'refresh', { n: 1 }); $state.gone = undefined; return { big: 2n ** 60n, d: new Date(0), b: new Uint8Array([1, 2]) };",
+    "$log.warn('about to fail');\nconst x = 1;\nnull.boom;",
+    'return (',
+    "const [a, b] = await Promise.all([$ext.db.get('a'), $ext.db.get('b')]); return a + b;",
+  ];
+  try {
+    for (const code of handlers) {
+      const r = await local.executeHandler(code, { capabilities: ['state:write:*', 'events:emit:*', 'view:update:*', 'ext:db'] });
+      const buf = Buffer.from(values.encode(r, 'result'));
+      assert.deepEqual(values.decodeResult(buf), values.decode(buf), code);
+      // a layout the result decoder does not know: the generic one decodes it
+      const other = Buffer.from(values.encode({ ...r, extra: [1] }, 'result'));
+      assert.deepEqual(values.decodeResult(other), { ...r, extra: [1] });
+      const renamed = Buffer.from(values.encode({ ...r, metrics: { ...r.metrics, hostCalls: undefined, hostCallz: 1 } }, 'result'));
+      assert.equal(values.decodeResult(renamed).metrics.hostCallz, 1);
+    }
+  } finally {
+    await local.shutdown();
+  }
+});
