@@ -160,7 +160,8 @@ class NexusRuntime {
       checkCode(code);
       const opts = validateCallOptions(options, { record: true });
       return this.#start(validateContext(context), opts,
-        (args, limits, cb) => native.execute(this.#rt, code, ...args, limits, opts.record === true, cb));
+        (ctx, enc, limits, cb) => native.execute(this.#rt, code, ctx.panelId, ctx.handlerName, enc[0], enc[1], enc[2],
+          ctx.caps, limits, opts.record === true, cb));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -189,7 +190,8 @@ class NexusRuntime {
       }
       const opts = validateCallOptions(options);
       return this.#start(validateContext(context), opts,
-        (args, limits, cb) => native.executeCompiled(this.#rt, internals.nativeHandle, ...args, limits, cb));
+        (ctx, enc, limits, cb) => native.executeCompiled(this.#rt, internals.nativeHandle, ctx.panelId, ctx.handlerName,
+          enc[0], enc[1], enc[2], ctx.caps, limits, cb));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -204,8 +206,7 @@ class NexusRuntime {
     let encoded = values.encodeContext(ctx.state, ctx.args, ctx.scope);
     const exec = new Execution(this.#core, deadlineMs);
     return this.#launch(exec, opts.signal, () => {
-      const args = [ctx.panelId, ctx.handlerName, encoded[0], encoded[1], encoded[2], ctx.caps];
-      exec.step((cb) => call(args, limits, cb));
+      exec.step((cb) => call(ctx, encoded, limits, cb));
     }, () => {
       // the encoder's buffer is reused by other calls meanwhile
       encoded = encoded.map((b) => (b ? Buffer.from(b) : b));
@@ -218,21 +219,15 @@ class NexusRuntime {
     const core = this.#core;
     core.active.add(exec);
     const promise = exec.attach(signal);
-    const wait = core.admission.acquire(signal);
-    if (!wait) {
+    let admitted = false;
+    core.admission.enter(() => {
+      if (exec.finished) return false; // its deadline passed, or it was aborted, while it waited
+      admitted = true;
       exec.holdsSlot = true;
       run();
-    } else {
-      if (beforeWaiting) beforeWaiting();
-      wait.then(() => {
-        if (exec.finished) {
-          core.admission.release(); // the deadline passed while it waited
-        } else {
-          exec.holdsSlot = true;
-          run();
-        }
-      }, (e) => exec.end('reject', e));
-    }
+      return true;
+    }, (e) => exec.end('reject', e), signal);
+    if (!admitted && !exec.finished && beforeWaiting) beforeWaiting();
     return promise;
   }
 
