@@ -12,7 +12,6 @@ const os = require('node:os');
 const { loadAddon } = require('./lib/load.js');
 const { NexusError, attachResult, invalid, shutDown, aborted } = require('./lib/errors.js');
 const values = require('./lib/values.js');
-const { Admission } = require('./lib/admission.js');
 const { Deadlines } = require('./lib/deadlines.js');
 const { Execution, messageOf } = require('./lib/execution.js');
 const {
@@ -118,7 +117,6 @@ class NexusRuntime {
     const extensions = this.#extensions;
     const tombstones = new Map(); // suspension id -> TIMEOUT result | null (expired)
     this.#core = {
-      admission: new Admission(valid.maxInstances || DEFAULTS.maxInstances),
       deadlines: new Deadlines(),
       active: new Set(),
       manual: new Map(), // suspension id handed to the caller -> Execution
@@ -131,16 +129,19 @@ class NexusRuntime {
       store,
       // fromStore: the addon takes the execution from the store (exactly
       // once), with its whole so far, and resumes it here
-      resume: (id, o, cb, whole, fromStore) => native.resume(rt, id, o.isError, o.isError ? null : o.value,
-        o.isError ? o.message : null, cb, whole, fromStore === true),
+      resume: (id, o, cb, whole, fromStore, slot) => native.resume(rt, id, o.isError, o.isError ? null : o.value,
+        o.isError ? o.message : null, cb, whole, fromStore === true, slot || 0),
+      releaseSlot: () => native.releaseSlot(rt),
       wholeResult: (whole) => native.wholeResult(whole),
       wholeFail: (whole, code, message, suspensions) => native.wholeFail(whole, code, message, suspensions),
-      cancel: (id) => {
+      // releaseSlot: the execution holds a slot, given back once cancelled
+      cancel: (id, releaseSlot) => {
         if (this.#shutdown) return; // shutdown cancels every suspended execution
         try {
-          native.cancel(rt, id).catch(() => {});
+          native.cancel(rt, id, releaseSlot === true && !this.#core.closing).catch(() => {});
         } catch { /* already gone */ }
       },
+      closing: false, // shutdown() began
       saveRecording: (rec) => native.saveRecording(rec),
       tombstone(ids, result) {
         for (const id of ids) {
@@ -197,48 +198,37 @@ class NexusRuntime {
     }
   }
 
-  // Admission, the deadline, then the first native call of an execution.
+  // The deadline, then the first native call of an execution.
   #start(ctx, opts, call) {
     if (this.#shutdown) throw shutDown();
     if (opts.signal && opts.signal.aborted) throw aborted(opts.signal);
     const deadlineMs = (ctx.limits && ctx.limits.deadlineMs) || this.#config.deadlineMs || DEFAULTS.deadlineMs;
     const limits = this.#limits(ctx.limits, opts.timeoutMs, deadlineMs);
-    let encoded = values.encodeContext(ctx.state, ctx.args, ctx.scope);
+    const encoded = values.encodeContext(ctx.state, ctx.args, ctx.scope);
     const exec = new Execution(this.#core, deadlineMs);
     return this.#launch(exec, opts.signal, () => {
       exec.step((cb) => call(ctx, encoded, limits, cb));
-    }, () => {
-      // the encoder's buffer is reused by other calls meanwhile
-      encoded = encoded.map((b) => (b ? Buffer.from(b) : b));
     });
   }
 
-  // An execution's promise; run() makes its first native call once it is
-  // admitted (beforeWaiting() runs if it must wait for that).
-  #launch(exec, signal, run, beforeWaiting) {
-    const core = this.#core;
-    core.active.add(exec);
+  // An execution's promise, after run() made its first native call. The
+  // addon copies what it needs at once, and starts the execution when its
+  // runtime has a slot (at most maxInstances in progress: src/slots.c).
+  #launch(exec, signal, run) {
+    this.#core.active.add(exec);
     const promise = exec.attach(signal);
-    let admitted = false;
-    core.admission.enter(() => {
-      if (exec.finished) return false; // its deadline passed, or it was aborted, while it waited
-      admitted = true;
-      exec.holdsSlot = true;
-      run();
-      return true;
-    }, (e) => exec.end('reject', e), signal);
-    if (!admitted && !exec.finished && beforeWaiting) beforeWaiting();
+    run();
     return promise;
   }
 
   // Brings an execution that waits outside this process's memory (in the
   // store, or in bytes) here: an Execution with the runtime's deadline
   // (the library holds the execution's own, from its start).
-  #adopt(signal, first) {
+  #adopt(signal) {
     if (this.#shutdown) throw shutDown();
     if (signal && signal.aborted) throw aborted(signal);
     const exec = new Execution(this.#core, this.#config.deadlineMs || DEFAULTS.deadlineMs);
-    return { exec, promise: (run, beforeWaiting) => this.#launch(exec, signal, () => run(exec), beforeWaiting) };
+    return { exec, promise: (run) => this.#launch(exec, signal, () => run(exec)) };
   }
 
   // The limits object for the addon (null: the runtime's defaults). The first
@@ -410,6 +400,7 @@ class NexusRuntime {
         // in the store (from any runtime attached to it): taken, exactly once
         const { exec: adopted, promise } = this.#adopt(opts.signal);
         adopted.here = false;
+        adopted.fresh = true; // it starts here: the resume takes a slot
         return promise(() => adopted.resumeStep(suspensionId, outcome));
       }
       // not ours to drive: the library says what it is (unknown, used...)
@@ -467,12 +458,9 @@ class NexusRuntime {
       const opts = validateCallOptions(options);
       if (!this.#config.suspensionKey) throw invalid('importSuspended needs the suspensionKey option');
       const { exec, promise } = this.#adopt(opts.signal);
-      let input = bytes;
       return promise(() => {
-        exec.importing = true;
-        exec.step((cb) => native.importSuspended(this.#rt, input, cb));
-      }, () => {
-        input = Buffer.from(bytes); // the caller may change theirs meanwhile
+        exec.importing = true; // the import takes a slot itself
+        exec.step((cb) => native.importSuspended(this.#rt, bytes, cb));
       });
     } catch (e) {
       return Promise.reject(e);
@@ -536,8 +524,11 @@ class NexusRuntime {
   shutdown() {
     if (!this.#shutdown) {
       const core = this.#core;
-      core.admission.close(() => shutDown());
-      for (const exec of core.manual.values()) exec.end(null);
+      // what ends here is cancelled without giving its slot back, so that
+      // no call waiting for one starts: native.shutdown withdraws those
+      // (they reject with SHUT_DOWN), and lets the cancels run
+      core.closing = true;
+      for (const exec of [...core.manual.values()]) exec.end(null);
       for (const exec of [...core.active]) exec.shutDown();
       const done = native.shutdown(this.#rt).catch((e) => { throw nativeError(e); });
       // every execution still running has its answer by now: end the rest

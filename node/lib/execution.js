@@ -32,6 +32,11 @@ const { performance } = require('node:perf_hooks');
 const { NexusError, attachResult, aborted, shutDown } = require('./errors.js');
 const values = require('./values.js');
 
+// A resume's part in admission (src/slots.c): it starts the execution here,
+// or the execution holds a slot already.
+const SLOT_NEEDED = 1;
+const SLOT_HELD = 2;
+
 function messageOf(e) {
   if (e instanceof Error) return e.message || e.name || 'extension call failed';
   try {
@@ -58,10 +63,12 @@ class Execution {
     this.manualIds = null;     // ids handed to the caller, waiting in this process
     this.here = true;          // it waits in this process, not in the runtime's store
     this.fromStore = false;    // the resume in flight takes it from the store
+    this.resumingId = null;    // the id the last resume answered
     this.importing = false;    // the call in flight is an import: the execution will wait here
     this.recording = null;     // the addon's recording object
     this.controller = null;    // aborts extension handlers when it ends
-    this.holdsSlot = false;    // an admission slot (released when handed to the caller)
+    this.holdsSlot = false;    // one of the runtime's slots (src/slots.c), while suspended here
+    this.fresh = false;        // its next native call starts it in this runtime (takes a slot)
     this.deadlineAt = performance.now() + deadlineMs;
     core.deadlines.add(this);
     this.ttlTimer = null;
@@ -107,18 +114,28 @@ class Execution {
     this.suspended = null;
     const fromStore = this.core.store && !this.here;
     this.fromStore = fromStore;
-    this.step((cb) => this.core.resume(id, outcome, cb, this.whole, fromStore));
+    // the slot goes with the call, and comes back if it suspends again
+    const slot = this.fresh ? SLOT_NEEDED : this.holdsSlot ? SLOT_HELD : 0;
+    this.fresh = false;
+    this.holdsSlot = false;
+    this.resumingId = id;
+    this.step((cb) => this.core.resume(id, outcome, cb, this.whole, fromStore, slot));
   }
 
   onNativeError(e) {
     this.busy = false;
     this.importing = false;
-    if (this.finished) return;
+    if (this.finished) {
+      // a refused answer leaves the execution waiting: nobody will answer it now
+      if (e && e.code === 'RESOURCE_LIMIT' && this.resumingId) this.core.cancel(this.resumingId, Boolean(e.slot));
+      return;
+    }
     if (e && e.whole) {
       this.whole = e.whole; // taken from the store, then its answer refused: it waits here
       this.here = true;
     }
     if (e && e.recording) this.recording = e.recording;
+    this.holdsSlot = Boolean(e && e.slot); // a refused answer: it still waits
     const error = this.core.nativeError(e);
     if (error.code === 'RESOURCE_LIMIT' && this.refused(error)) return;
     if (error.code === 'INVALID_ARGUMENT' && this.served && this.fromStore) {
@@ -170,10 +187,12 @@ class Execution {
     const imported = this.importing;
     this.importing = false;
     let storeError = null;
+    let slot = false; // the execution holds a slot now (src/slots.c)
     if (extra) {
       if (extra.recording) this.recording = extra.recording;
       if (extra.whole) this.whole = extra.whole;
       if (extra.storeError) storeError = extra.storeError;
+      slot = extra.slot === true;
     }
     let r;
     try {
@@ -184,7 +203,7 @@ class Execution {
       return;
     }
     if (this.finished) {
-      if (r.status === 'suspended') this.core.cancel(r.pendingCalls[0].id);
+      if (r.status === 'suspended') this.core.cancel(r.pendingCalls[0].id, slot);
       return;
     }
     if (r.status !== 'suspended') {
@@ -192,6 +211,7 @@ class Execution {
       return;
     }
     this.suspended = r;
+    this.holdsSlot = slot;
     this.suspensions = r.metrics.suspensions;
     // with a store the library put it there, unless it could not
     this.here = !this.core.store || imported || storeError !== null;
@@ -298,7 +318,7 @@ class Execution {
   releaseSlot() {
     if (this.holdsSlot) {
       this.holdsSlot = false;
-      this.core.admission.release();
+      this.core.releaseSlot();
     }
   }
 
@@ -343,10 +363,14 @@ class Execution {
     this.finished = true;
     this.core.deadlines.delete(this);
     this.forgetManual();
-    this.releaseSlot();
     this.core.active.delete(this);
     if (this.controller) this.controller.abort(new NexusError('ABORTED', 'the execution ended'));
-    if (this.suspended && !this.busy) this.core.cancel(this.suspended.pendingCalls[0].id);
+    if (this.suspended && !this.busy) {
+      // its slot comes back once the cancel freed its sandbox
+      this.core.cancel(this.suspended.pendingCalls[0].id, this.holdsSlot);
+      this.holdsSlot = false;
+    }
+    this.releaseSlot();
     if (how === 'resolve' && this.recording && value.status !== 'suspended') {
       try {
         value.recording = this.core.saveRecording(this.recording);

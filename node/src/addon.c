@@ -208,6 +208,7 @@ static napi_value create_runtime(napi_env env, napi_callback_info info)
     }
     o->rt = rt;
     o->has_store = has_store;
+    o->slots_limit = cfg.max_instances ? cfg.max_instances : 64;
     o->serial = atomic_fetch_add(&g_next_serial, 1);
     o->env = env;
     o->default_timeout_ms = cfg.limits.timeout_ms ? cfg.limits.timeout_ms : 5000;
@@ -471,6 +472,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */)
         { "importSuspended", NULL, nxa_import_suspended, NULL, NULL, NULL, napi_enumerable, NULL },
         { "wholeResult", NULL, nxa_whole_result, NULL, NULL, NULL, napi_enumerable, NULL },
         { "wholeFail", NULL, nxa_whole_fail, NULL, NULL, NULL, napi_enumerable, NULL },
+        { "releaseSlot", NULL, nxa_release_slot, NULL, NULL, NULL, napi_enumerable, NULL },
     };
     napi_value version;
     /* The addon carries its own libcrypto (linked statically). By default it

@@ -5,7 +5,8 @@
  * executions leaving the process (durable.c).
  *
  * Threading: every field of nxa_runtime_t and nxa_handler_t is read and
- * written on the JS thread only. Worker threads see just the nx_* pointers
+ * written on the JS thread only, but the admission fields (slots.c), which
+ * the queue's lock guards. Worker threads see just the nx_* pointers
  * a work copied when it was queued, which stay valid while the work is in
  * flight (see the lifetime rules in addon.c). */
 #ifndef NEXUS_NODE_ADDON_H
@@ -43,7 +44,23 @@ typedef struct nxa_runtime {
     int interceptor_id;
     nxa_iface_t *ifaces;       /* JS-served $host interfaces */
     bool has_store;            /* suspended executions go to a store (durable.c) */
+    /* admission (slots.c), under the queue's lock */
+    uint32_t slots_limit;      /* executions in progress at once (maxInstances) */
+    uint32_t slots_used;
+    nxa_work_t *parked_head;   /* fresh executions waiting for a slot, in order */
+    nxa_work_t *parked_tail;
 } nxa_runtime_t;
+
+/* A request's part in admission (slots.c). */
+typedef struct nxa_slot {
+    bool needs;    /* a fresh execution: starts only with a slot of its runtime */
+    bool held;     /* it holds one (taken when an executor started it) */
+    bool release;  /* it acts for an execution holding a slot (a resume, a
+                      cancel): give that back when it completes, unless the
+                      execution is suspended then */
+    bool kept;     /* it completed suspended holding a slot: the execution
+                      keeps it, and the JS side gives it back */
+} nxa_slot_t;
 
 /* Behind a compiled-handler object. */
 typedef struct nxa_handler {
@@ -173,7 +190,24 @@ void nxa_work_complete(napi_env env, nxa_work_t *w, bool cancelled);
  * withdraw the request. */
 nxa_work_t **nxa_work_link(nxa_work_t *w);
 const nxa_runtime_t *nxa_work_owner(const nxa_work_t *w);
+nxa_runtime_t *nxa_work_runtime(nxa_work_t *w);
 bool nxa_work_cancellable(const nxa_work_t *w);
+nxa_slot_t *nxa_work_slot(nxa_work_t *w);
+/* It ran and its result is suspended. */
+bool nxa_work_suspended(const nxa_work_t *w);
+
+/* ---- slots.c (under the queue's lock) ------------------------------------------------ */
+
+/* True when w may run now (taking a slot if it needs one); false when it
+ * was parked on its runtime. */
+bool nxa_slots_admit_locked(nxa_work_t *w);
+/* After w ran: keeps its slot with a suspended execution or gives it back.
+ * Returns a parked request to queue again, or NULL. */
+nxa_work_t *nxa_slots_settle_locked(nxa_work_t *w);
+/* Gives one of o's slots back; returns a parked request to queue again. */
+nxa_work_t *nxa_slots_release_locked(nxa_runtime_t *o);
+/* Every request parked on o (a list linked through nxa_work_link). */
+nxa_work_t *nxa_slots_take_parked_locked(nxa_runtime_t *o);
 
 napi_value nxa_execute(napi_env env, napi_callback_info info);
 napi_value nxa_execute_compiled(napi_env env, napi_callback_info info);
@@ -195,9 +229,9 @@ nxa_queue_t *nxa_queue_get(napi_env env);
  * exception pending) if w could not be queued; w is then not queued. */
 bool nxa_queue_submit(napi_env env, nxa_work_t *w);
 /* Takes back queued requests not yet started: only w if only is not NULL,
- * else every withdrawable one of owner. *out: a list linked through
- * nxa_work_link. Returns how many. */
-size_t nxa_queue_withdraw(napi_env env, const nxa_runtime_t *owner, const nxa_work_t *only,
+ * else every withdrawable one of owner (those parked for a slot too).
+ * *out: a list linked through nxa_work_link. Returns how many. */
+size_t nxa_queue_withdraw(napi_env env, nxa_runtime_t *owner, const nxa_work_t *only,
                           nxa_work_t **out);
 /* JS thread: a submitted request was completed; submitted_us is
  * nxa_queue_now_us() when it was submitted (0: it never ran, do not time). */
@@ -207,5 +241,6 @@ uint64_t nxa_queue_now_us(void);
 size_t nxa_queue_shared(napi_env env, uint8_t **data);
 napi_value nxa_shared_buffer(napi_env env, napi_callback_info info);
 napi_value nxa_configure_executors(napi_env env, napi_callback_info info);
+napi_value nxa_release_slot(napi_env env, napi_callback_info info);
 
 #endif /* NEXUS_NODE_ADDON_H */

@@ -33,6 +33,10 @@
  * latency, the other one every EXPLORE_EVERY-th period to keep its figure
  * current.
  *
+ * Admission (slots.c) happens here too: an executor starts a fresh
+ * execution only while its runtime has a slot free, else parks it on the
+ * runtime until one frees.
+ *
  * Lifetime: the queue is shared by the JS thread and the executors and is
  * reference counted (the environment holds one reference, each executor
  * one). At environment teardown the cleanup hook sets `closing`: executors
@@ -103,17 +107,32 @@ static void queue_unref_locked_and_unlock(nxa_queue_t *q)
 
 /* ---- the executors --------------------------------------------------------------- */
 
+/* The next request an executor may run: a fresh execution without a slot
+ * free is parked on its runtime instead (slots.c). */
 static nxa_work_t *pop_locked(nxa_queue_t *q)
 {
-    nxa_work_t *w = q->head;
-    if (!w)
-        return NULL;
-    q->head = *nxa_work_link(w);
-    if (!q->head)
-        q->tail = NULL;
-    *nxa_work_link(w) = NULL;
-    atomic_fetch_sub(&q->queued, 1);
-    return w;
+    for (;;) {
+        nxa_work_t *w = q->head;
+        if (!w)
+            return NULL;
+        q->head = *nxa_work_link(w);
+        if (!q->head)
+            q->tail = NULL;
+        *nxa_work_link(w) = NULL;
+        atomic_fetch_sub(&q->queued, 1);
+        if (nxa_slots_admit_locked(w))
+            return w;
+    }
+}
+
+static void push_locked(nxa_queue_t *q, nxa_work_t *w)
+{
+    if (q->tail)
+        *nxa_work_link(q->tail) = w;
+    else
+        q->head = w;
+    q->tail = w;
+    atomic_fetch_add(&q->queued, 1);
 }
 
 static uint64_t now_us(void)
@@ -179,6 +198,9 @@ static void *executor_main(void *arg)
             pthread_mutex_unlock(&q->lock);
             nxa_work_run(w);
             pthread_mutex_lock(&q->lock);
+            nxa_work_t *unparked = nxa_slots_settle_locked(w);
+            if (unparked)
+                push_locked(q, unparked); /* this executor takes it next, or another */
             deliver_locked(q, w);
             continue;
         }
@@ -365,12 +387,8 @@ bool nxa_queue_submit(napi_env env, nxa_work_t *w)
     if (!q)
         return false;
     pthread_mutex_lock(&q->lock);
-    if (q->tail)
-        *nxa_work_link(q->tail) = w;
-    else
-        q->head = w;
-    q->tail = w;
-    size_t queued = atomic_fetch_add(&q->queued, 1) + 1;
+    push_locked(q, w);
+    size_t queued = atomic_load(&q->queued);
     bool start = false;
     if (queued > q->spinning + q->waking) {
         if (q->sleeping > q->waking) {
@@ -404,7 +422,7 @@ bool nxa_queue_submit(napi_env env, nxa_work_t *w)
     return true;
 }
 
-size_t nxa_queue_withdraw(napi_env env, const nxa_runtime_t *owner, const nxa_work_t *only,
+size_t nxa_queue_withdraw(napi_env env, nxa_runtime_t *owner, const nxa_work_t *only,
                           nxa_work_t **out)
 {
     nxa_queue_t *q = nxa_queue_get(env);
@@ -434,6 +452,15 @@ size_t nxa_queue_withdraw(napi_env env, const nxa_runtime_t *owner, const nxa_wo
     q->head = keep_head;
     q->tail = keep_tail;
     atomic_fetch_sub(&q->queued, n);
+    if (!only && owner) { /* and those waiting for a slot */
+        for (nxa_work_t *w = nxa_slots_take_parked_locked(owner), *next; w; w = next) {
+            next = *nxa_work_link(w);
+            *nxa_work_link(w) = NULL;
+            *tail_out = w;
+            tail_out = nxa_work_link(w);
+            n++;
+        }
+    }
     pthread_mutex_unlock(&q->lock);
     return n;
 }
@@ -554,6 +581,31 @@ bool nxa_queue_init(napi_env env, unsigned max_executors, unsigned spin_us)
         return false;
     }
     return true;
+}
+
+/* releaseSlot(runtime) -> undefined: an execution holding one of the
+ * runtime's slots ended or was handed to the caller (slots.c). */
+napi_value nxa_release_slot(napi_env env, napi_callback_info info)
+{
+    napi_value argv[1], undefined;
+    if (!nxa_args(env, info, 1, argv))
+        return NULL;
+    nxa_runtime_t *o = nxa_unwrap_runtime(env, argv[0]);
+    nxa_queue_t *q = o ? nxa_queue_get(env) : NULL;
+    if (!q)
+        return NULL;
+    pthread_mutex_lock(&q->lock);
+    nxa_work_t *unparked = nxa_slots_release_locked(o);
+    if (unparked) {
+        push_locked(q, unparked);
+        /* an executor started it before it was parked, so one exists */
+        if (q->sleeping > q->waking && atomic_load(&q->queued) > q->spinning + q->waking) {
+            q->waking++;
+            pthread_cond_signal(&q->wake);
+        }
+    }
+    pthread_mutex_unlock(&q->lock);
+    return NXA_OK(env, napi_get_undefined(env, &undefined)) ? undefined : NULL;
 }
 
 /* configureExecutors(maxExecutors, spinMicros) -> undefined */

@@ -80,6 +80,7 @@ struct nxa_work {
     bool keeps_whole;              /* a suspended result becomes the whole */
     bool from_store;               /* OP_RESUME, OP_EXPORT: the store first */
     nxa_whole_t *whole;            /* the execution's whole so far (a reference) */
+    nxa_slot_t slot;               /* admission (slots.c; under the queue's lock) */
 
     /* written by the worker */
     nx_recording_t *recording;     /* OP_EXECUTE_RECORDED; OP_REPLAY's input */
@@ -93,6 +94,9 @@ struct nxa_work {
     nx_handler_t *compiled;        /* OP_PRECOMPILE */
     nxa_whole_t *new_whole;        /* made here: first suspension, import */
     char *store_error;             /* nx_result_store_error (malloc) */
+    bool suspended;                /* the execution is suspended after it (a
+                                      suspended result, or a resume whose
+                                      answer was refused) */
 };
 
 /* ---- building and freeing works --------------------------------------------------------- */
@@ -274,7 +278,12 @@ static bool build_context(napi_env env, const napi_value *a, nx_context_t **out,
 
 nxa_work_t **nxa_work_link(nxa_work_t *w) { return &w->link; }
 const nxa_runtime_t *nxa_work_owner(const nxa_work_t *w) { return w->owner; }
-bool nxa_work_cancellable(const nxa_work_t *w) { return w->op != OP_SHUTDOWN; }
+nxa_runtime_t *nxa_work_runtime(nxa_work_t *w) { return w->owner; }
+/* shutdown withdraws what has not started, but for itself and cancels
+ * (they end executions this process drives, in the store too) */
+bool nxa_work_cancellable(const nxa_work_t *w) { return w->op != OP_SHUTDOWN && w->op != OP_CANCEL; }
+nxa_slot_t *nxa_work_slot(nxa_work_t *w) { return &w->slot; }
+bool nxa_work_suspended(const nxa_work_t *w) { return w->suspended; }
 nxa_seen_t **nxa_work_seen(nxa_work_t *w) { return &w->seen; }
 uint32_t nxa_work_wait_ms(const nxa_work_t *w) { return w->wait_ms; }
 
@@ -294,6 +303,8 @@ static void settle_result(nxa_work_t *w, nx_result_t *r)
         w->store_error = strdup(nx_result_store_error(r));
     }
     bool suspended = w->code == NX_OK && nx_result_status(r) == NX_STATUS_SUSPENDED;
+    /* an answer over the value limit leaves the execution waiting (nx_resume) */
+    w->suspended = suspended || (w->op == OP_RESUME && w->code == NX_E_RESOURCE_LIMIT);
     nxa_whole_t *whole = w->new_whole ? w->new_whole : w->whole;
     nx_code_t code;
     if (w->code == NX_OK && whole) {
@@ -482,9 +493,11 @@ static napi_value success_value(napi_env env, nxa_work_t *w)
 static napi_value extra_value(napi_env env, nxa_work_t *w)
 {
     napi_value extra, v;
-    if (!w->recording && !w->new_whole && !w->store_error)
+    if (!w->recording && !w->new_whole && !w->store_error && !w->slot.kept)
         return NXA_OK(env, napi_get_undefined(env, &extra)) ? extra : NULL;
     if (!NXA_OK(env, napi_create_object(env, &extra)))
+        return NULL;
+    if (w->slot.kept && !nxa_set_bool(env, extra, "slot", true))
         return NULL;
     if (w->recording) {
         nx_recording_t *rec = w->recording;
@@ -553,6 +566,9 @@ void nxa_work_complete(napi_env env, nxa_work_t *w, bool cancelled)
                     !NXA_OK(env, napi_set_named_property(env, value, "whole", whole)))
                     value = NULL;
             }
+            /* refused, it still waits, and keeps its slot */
+            if (value && w->slot.kept && !nxa_set_bool(env, value, "slot", true))
+                value = NULL;
             if (value && w->recording && w->op == OP_RESUME) {
                 nx_recording_t *rec = w->recording;
                 w->recording = NULL;
@@ -617,8 +633,12 @@ static napi_value submit_with(napi_env env, nxa_work_t *w, napi_value runtime_ob
         discard_work(env, w);
         return NULL;
     }
-    /* an execution driven by index.js keeps its whole result */
+    /* an execution driven by index.js keeps its whole result, and a fresh
+     * one starts only with a slot (slots.c) */
     w->keeps_whole = callback != NULL && w->op != OP_REPLAY && w->op != OP_EXPORT;
+    if (callback && (w->op == OP_EXECUTE || w->op == OP_EXECUTE_COMPILED || w->op == OP_EXECUTE_RECORDED ||
+                     w->op == OP_IMPORT))
+        w->slot.needs = true;
     /* counted before it can run: completion always comes later, on this thread */
     w->owner->in_flight++;
     if (w->handler_owner)
@@ -742,14 +762,16 @@ napi_value nxa_precompile(napi_env env, napi_callback_info info)
 }
 
 /* resume(runtime, suspensionId, isError, value: Buffer|null,
- *        errorMessage: string|null[, callback[, whole[, fromStore]]])
+ *        errorMessage: string|null[, callback[, whole[, fromStore[, slot]]]])
  * -> Promise<Buffer>. With fromStore true (a callback call, on a runtime
  * with a store) the execution is taken from the store with its whole so
- * far (durable.c), else resumed where it waits. */
+ * far (durable.c), else resumed where it waits. slot (callback calls):
+ * 1 the execution starts here and needs a slot, 2 it holds one (given
+ * back when it ends), else neither (slots.c). */
 napi_value nxa_resume(napi_env env, napi_callback_info info)
 {
-    napi_value argv[8], callback;
-    nxa_work_t *w = begin(env, info, 8, argv, OP_RESUME);
+    napi_value argv[9], callback;
+    nxa_work_t *w = begin(env, info, 9, argv, OP_RESUME);
     if (!w)
         return NULL;
     bool is_error = false;
@@ -789,6 +811,11 @@ napi_value nxa_resume(napi_env env, napi_callback_info info)
         (t == napi_boolean && !nxa_bool(env, argv[7], "fromStore", &from_store)))
         return abandon(w);
     w->from_store = callback && from_store && w->owner->has_store;
+    uint32_t slot = 0;
+    if (!NXA_OK(env, napi_typeof(env, argv[8], &t)) || (t == napi_number && !nxa_u32(env, argv[8], "slot", &slot)))
+        return abandon(w);
+    w->slot.needs = callback && slot == 1;
+    w->slot.release = callback && slot == 2;
     w->outcome.is_error = is_error;
     w->outcome.value = is_error ? NULL : w->value;
     w->outcome.value_len = is_error || !w->value ? 0 : len;
@@ -840,15 +867,21 @@ napi_value nxa_import_suspended(napi_env env, napi_callback_info info)
     return submit_with(env, w, argv[0], NULL, callback);
 }
 
-/* cancel(runtime, suspensionId) -> Promise<undefined> */
+/* cancel(runtime, suspensionId[, releaseSlot]) -> Promise<undefined>;
+ * releaseSlot: the execution holds a slot, given back once it is
+ * cancelled (after its sandbox is free, not before). */
 napi_value nxa_cancel(napi_env env, napi_callback_info info)
 {
-    napi_value argv[2];
-    nxa_work_t *w = begin(env, info, 2, argv, OP_CANCEL);
+    napi_value argv[3];
+    nxa_work_t *w = begin(env, info, 3, argv, OP_CANCEL);
     if (!w)
         return NULL;
+    napi_valuetype t;
     w->suspension_id = nxa_string(env, argv[1], "suspensionId", NULL);
-    return w->suspension_id ? submit(env, w, argv[0], NULL) : abandon(w);
+    if (!w->suspension_id || !NXA_OK(env, napi_typeof(env, argv[2], &t)) ||
+        (t == napi_boolean && !nxa_bool(env, argv[2], "releaseSlot", &w->slot.release)))
+        return abandon(w);
+    return submit(env, w, argv[0], NULL);
 }
 
 /* shutdown(runtime) -> Promise<undefined>: cancels the queued works, then

@@ -103,7 +103,13 @@ class RedisServer {
 
   async #run() {
     this.exited = null;
-    const child = spawn('redis-server', this.args, { stdio: 'ignore' });
+    // redis-server runs as the shell's own process (exec), next to a
+    // watcher that kills it if this process dies without stopping it (a
+    // crashed test must not leave a server behind)
+    const watch = 'parent=$1; shift; ' +
+      '(while kill -0 "$parent" 2>/dev/null && kill -0 $$ 2>/dev/null; do sleep 1; done; kill -9 $$ 2>/dev/null) & ' +
+      'exec redis-server "$@"';
+    const child = spawn('/bin/sh', ['-c', watch, 'sh', String(process.pid), ...this.args], { stdio: 'ignore' });
     this.child = child;
     child.on('error', (e) => { this.exited = e; });
     child.on('exit', (code, signal) => { this.exited = this.exited || new Error(`redis-server exited (${code ?? signal})`); });
