@@ -138,6 +138,12 @@ class Execution {
     this.holdsSlot = Boolean(e && e.slot); // a refused answer: it still waits
     const error = this.core.nativeError(e);
     if (error.code === 'RESOURCE_LIMIT' && this.refused(error)) return;
+    if (error.code === 'TIMEOUT') {
+      // it waited for a slot past its deadline (src/work.c), a moment
+      // before the deadline's own timer here
+      this.expire();
+      return;
+    }
     if (error.code === 'INVALID_ARGUMENT' && this.served && this.fromStore) {
       // the store's TTL passed while a JS handler ran: the execution is gone
       this.timeOut(`the execution expired in the store (suspensionTtlMs ${this.core.suspensionTtlMs} ms) ` +

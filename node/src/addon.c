@@ -212,6 +212,7 @@ static napi_value create_runtime(napi_env env, napi_callback_info info)
     o->serial = atomic_fetch_add(&g_next_serial, 1);
     o->env = env;
     o->default_timeout_ms = cfg.limits.timeout_ms ? cfg.limits.timeout_ms : 5000;
+    o->default_deadline_ms = cfg.limits.deadline_ms ? cfg.limits.deadline_ms : 60000;
     napi_value obj;
     if (!NXA_OK(env, napi_create_object(env, &obj)) ||
         !NXA_OK(env, napi_type_tag_object(env, obj, &RUNTIME_TAG))) {

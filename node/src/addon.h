@@ -38,6 +38,7 @@ typedef struct nxa_runtime {
     nx_stats_t final_stats;    /* captured just before nx_runtime_free */
     char *final_prometheus;    /* likewise (malloc), NULL if unavailable */
     uint32_t default_timeout_ms; /* the config's, for host-function waits */
+    uint32_t default_deadline_ms; /* the config's overall deadline */
     napi_env env;              /* the environment that made it */
     napi_ref intercept_cb;     /* JS callback for intercepted calls, or NULL */
     bool intercepting;         /* a C interceptor is installed */

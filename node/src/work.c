@@ -76,6 +76,8 @@ struct nxa_work {
     uint8_t *value;                /* outcome.value's bytes (malloc) */
     char *error_message;           /* outcome.error_message (malloc) */
     uint32_t wait_ms;              /* how long a host function may take */
+    uint32_t deadline_ms;          /* fresh executions: the overall deadline */
+    uint64_t expires_us;           /* then (nxa_queue_now_us), 0: never */
     size_t value_len;              /* OP_IMPORT: the export's bytes are `value` */
     bool keeps_whole;              /* a suspended result becomes the whole */
     bool from_store;               /* OP_RESUME, OP_EXPORT: the store first */
@@ -116,6 +118,7 @@ static nxa_work_t *new_work(napi_env env, nxa_op_t op, nxa_runtime_t *owner)
     w->owner = owner;
     w->rt = owner->rt;
     w->wait_ms = owner->default_timeout_ms;
+    w->deadline_ms = owner->default_deadline_ms;
     return w;
 }
 
@@ -172,7 +175,8 @@ static bool read_limits(napi_env env, napi_value obj, nx_limits_t *l)
  * capabilities, limits): strings or null, MessagePack Buffers or null, an
  * array of strings or their newline-joined string or null, a limits object
  * or null. */
-static bool build_context(napi_env env, const napi_value *a, nx_context_t **out, uint32_t *wait_ms)
+static bool build_context(napi_env env, const napi_value *a, nx_context_t **out, uint32_t *wait_ms,
+                          uint32_t *deadline_ms)
 {
     nx_context_t *ctx = NULL;
     nx_code_t code = nx_context_create(&ctx);
@@ -265,6 +269,8 @@ static bool build_context(napi_env env, const napi_value *a, nx_context_t **out,
         }
         if (ok && limits.timeout_ms)
             *wait_ms = limits.timeout_ms;
+        if (ok && limits.deadline_ms)
+            *deadline_ms = limits.deadline_ms;
     }
     if (!ok) {
         nx_context_free(ctx);
@@ -330,6 +336,13 @@ static void settle_result(nxa_work_t *w, nx_result_t *r)
 
 void nxa_work_run(nxa_work_t *w)
 {
+    if (w->expires_us && nxa_queue_now_us() >= w->expires_us) {
+        /* it waited (for a slot) past its deadline: the JS side ended it
+         * with TIMEOUT already, and running it would be wasted */
+        w->code = NX_E_TIMEOUT;
+        w->message = strdup("the execution passed its overall deadline before it started");
+        return;
+    }
     nxa_current_work = w; /* for interceptors and host functions */
     nx_result_t *r = NULL;
     bool wants_result = true;
@@ -644,6 +657,8 @@ static napi_value submit_with(napi_env env, nxa_work_t *w, napi_value runtime_ob
     if (w->handler_owner)
         w->handler_owner->in_flight++;
     w->submitted_us = nxa_queue_now_us();
+    if (w->slot.needs && w->op != OP_IMPORT && w->deadline_ms)
+        w->expires_us = w->submitted_us + (uint64_t)w->deadline_ms * 1000u;
     if (!nxa_queue_submit(env, w)) {
         settle_accounting(w);
         if (w->callback) { /* the exception stays pending: the call throws */
@@ -710,7 +725,7 @@ napi_value nxa_execute(napi_env env, napi_callback_info info)
     if (record)
         w->op = OP_EXECUTE_RECORDED;
     w->source = nxa_string(env, argv[1], "code", &w->source_len);
-    if (!w->source || !build_context(env, argv + 2, &w->ctx, &w->wait_ms) ||
+    if (!w->source || !build_context(env, argv + 2, &w->ctx, &w->wait_ms, &w->deadline_ms) ||
         !optional_callback(env, argv[10], &callback))
         return abandon(w);
     return submit_with(env, w, argv[0], NULL, callback);
@@ -745,7 +760,8 @@ napi_value nxa_execute_compiled(napi_env env, napi_callback_info info)
     }
     w->handler_owner = h;
     w->handler = h->handler;
-    if (!build_context(env, argv + 2, &w->ctx, &w->wait_ms) || !optional_callback(env, argv[9], &callback))
+    if (!build_context(env, argv + 2, &w->ctx, &w->wait_ms, &w->deadline_ms) ||
+        !optional_callback(env, argv[9], &callback))
         return abandon(w);
     return submit_with(env, w, argv[0], argv[1], callback);
 }

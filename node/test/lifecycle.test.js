@@ -142,6 +142,22 @@ test('AbortSignal: an execution waiting for admission leaves the queue', async (
   await small.shutdown();
 });
 
+test('an execution whose deadline passes while it waits for a slot ends with TIMEOUT and never runs', async () => {
+  const small = new NexusRuntime({ maxInstances: 1 });
+  small.registerExtension('never', ['get'], never);
+  const blocker = small.executeHandler('return await $ext.never.get()', { capabilities: ['ext:never'], limits: { deadlineMs: 300 } });
+  const t0 = performance.now();
+  const { value: r, ms } = await timed(t0, small.executeHandler('return 1', { limits: { deadlineMs: 100 } }));
+  assert.equal(r.status, 'error');
+  assert.equal(r.error.code, 'TIMEOUT');
+  assert.ok(ms <= 100 + SLACK, `settled after ${ms} ms`);
+  assert.equal((await blocker).error.code, 'TIMEOUT');
+  await sleep(50);
+  assert.equal(small.getStats().executions, 1, 'only the blocker ran');
+  assert.equal((await small.executeHandler('return 2')).returnValue, 2, 'the slot came back');
+  await small.shutdown();
+});
+
 test('a suspension handed to the caller: resumeHandler after the deadline resolves with TIMEOUT', async () => {
   const patient = new NexusRuntime({ suspensionTtlMs: 60000 }); // only the deadline in play
   patient.registerExtension('db', ['get'], null);

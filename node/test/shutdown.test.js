@@ -80,13 +80,19 @@ test('shutdown while a JS extension handler runs: the execution rejects with a c
 
 test('shutdown rejects executions still waiting for admission', async () => {
   const rt = new NexusRuntime({ maxInstances: 2, prewarmInstances: 0 });
-  const promises = Array.from({ length: 50 }, (_, i) => rt.executeHandler('return $args.i', { args: { i } }));
-  const all = Promise.allSettled(promises);
+  rt.registerExtension('never', ['get'], () => new Promise(() => {}));
+  // two executions suspended on a JS extension hold both slots...
+  const blockers = [1, 2].map(() => rt.executeHandler('return await $ext.never.get()', { capabilities: ['ext:never'] }));
+  for (let i = 0; i < 400 && rt.getStats().instancesSuspended < 2; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(rt.getStats().instancesSuspended, 2);
+  // ...so these wait for one (they would have run by now otherwise)
+  const waiting = Array.from({ length: 20 }, (_, i) => rt.executeHandler('return $args.i', { args: { i } }));
+  await new Promise((r) => setTimeout(r, 30));
+  const all = Promise.allSettled([...blockers, ...waiting]);
   await rt.shutdown();
-  const settled = await all;
-  for (const [i, s] of settled.entries()) {
-    if (s.status === 'fulfilled') assert.equal(s.value.returnValue, i);
-    else assert.equal(s.reason.code, 'SHUT_DOWN');
+  for (const s of await all) {
+    assert.equal(s.status, 'rejected');
+    assert.equal(s.reason.code, 'SHUT_DOWN');
   }
-  assert.ok(settled.some((s) => s.status === 'rejected'));
+  assert.equal(rt.getStats().executions, 2, 'none of the waiting ones ran');
 });
