@@ -99,7 +99,7 @@ else
 GUEST_OBJ  := $(B)/guest/guest_w2c_plain.o
 endif
 
-$(QJS)/.verified: scripts/fetch-quickjs.sh $(wildcard patches/*.patch)
+$(QJS)/.verified: scripts/fetch-quickjs.sh patches/series $(wildcard patches/*.patch)
 	bash scripts/fetch-quickjs.sh $(QJS)
 
 $(B)/guest/qjs/%.o: $(QJS)/.verified guest/compat/engine_compat.h guest/compat/pthread.h

@@ -155,7 +155,12 @@ typedef struct nx_limits {
     uint32_t deadline_ms;       /* wall clock from the first execute to the
                                    final result, waits for extension answers
                                    included; then TIMEOUT (60000) */
-    uint32_t reserved[5];       /* zero; for limits added later */
+    uint32_t max_instructions;  /* bytecode instructions the handler may
+                                   run, all segments; past it
+                                   RESOURCE_LIMIT, at the same instruction
+                                   on every run and machine (0: no budget,
+                                   the built-in default) */
+    uint32_t reserved[4];       /* zero; for limits added later */
 } nx_limits_t;
 
 /* Sets the limit named name (a field name of nx_limits_t, such as
@@ -291,6 +296,12 @@ typedef struct nx_metrics {
     uint64_t memory_bytes;      /* guest linear memory at the end */
     uint32_t host_calls;        /* host calls in this call */
     uint32_t suspensions;       /* times this execution suspended so far */
+    uint64_t instructions;      /* bytecode instructions the handler ran so
+                                   far, all segments (exact) */
+    uint64_t guest_cpu_us;      /* CPU time the handler ran in the guest
+                                   so far, all segments, the host calls it
+                                   made included (compiling is not: see
+                                   compile_us) */
 } nx_metrics_t;
 
 /* A pending extension call, reported by a suspended result. */

@@ -65,6 +65,7 @@ nx_code_t nx_limits_check(const nx_limits_t *limits, char *err, size_t err_size)
 }
 
 const char *nx_limit_name(nx_limit_id_t id) { return id < NX_LIMIT_COUNT ? g_table[id].name : NULL; }
+uint32_t nx_limit_default(nx_limit_id_t id) { return id < NX_LIMIT_COUNT ? g_table[id].dflt : 0; }
 
 uint32_t nx_limit_get(const nx_limits_t *limits, nx_limit_id_t id)
 {

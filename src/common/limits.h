@@ -5,7 +5,8 @@
  * all of them; limits.c checks at compile time that the two agree.
  *
  * X(field, default, min, max): the field of nx_limits_t, its built-in
- * default, and the range a value set by a host must fall in. */
+ * default, and the range a value set by a host must fall in. Every default
+ * is a bound but max_instructions', which is 0: no budget. */
 #ifndef NEXUS_COMMON_LIMITS_H
 #define NEXUS_COMMON_LIMITS_H
 
@@ -25,7 +26,8 @@
     X(max_logs,          1000,       1, UINT32_MAX)                         \
     X(max_state_keys,    1000,       1, UINT32_MAX)                         \
     X(max_output_bytes,  16u << 20,  1, UINT32_MAX)                         \
-    X(deadline_ms,       60000,      1, 30u * 24u * 3600u * 1000u)
+    X(deadline_ms,       60000,      1, 30u * 24u * 3600u * 1000u)          \
+    X(max_instructions,  0,          1, UINT32_MAX)
 
 typedef enum nx_limit_id {
 #define NX_LIMIT_ID(field, dflt, min, max) NX_LIMIT_##field,
@@ -44,6 +46,7 @@ nx_code_t nx_limits_check(const nx_limits_t *limits, char *err, size_t err_size)
 
 /* By index, for code that walks the table (recording, the CLI). */
 const char *nx_limit_name(nx_limit_id_t id);
+uint32_t nx_limit_default(nx_limit_id_t id);
 uint32_t nx_limit_get(const nx_limits_t *limits, nx_limit_id_t id);
 void nx_limit_set(nx_limits_t *limits, nx_limit_id_t id, uint32_t value);
 /* The limit named name (a field name), or NX_LIMIT_COUNT. */

@@ -318,7 +318,7 @@ int32_t nx_call_value(nx_call_t *c, uint32_t ptr, uint32_t len, const char *what
     if (!p)
         return nx_call_fail(c, NX_E_INVALID_ARGUMENT, "%s lies outside guest memory", what);
     if (len > c->exec->limits.max_value_bytes)
-        return nx_call_fail(c, NX_E_RESOURCE_LIMIT, "%s is %u bytes, over the %u-byte limit",
+        return nx_call_fail(c, NX_E_RESOURCE_LIMIT, "%s: %u bytes, over the %u-byte limit",
                             what, len, c->exec->limits.max_value_bytes);
     const char *why = NULL;
     if (nx_value_check(p, len, &why) != NX_OK)

@@ -62,7 +62,7 @@ nx_code_t nx_exec_pack(const nx_exec_t *e, msgpack_packer *pk)
 {
     if (e->unreported_head || e->parked_reply)
         return NX_E_INVALID_ARGUMENT; /* only between segments */
-    msgpack_pack_map(pk, 19);
+    msgpack_pack_map(pk, 20);
     key(pk, "key");
     msgpack_pack_str_with_body(pk, e->key, strlen(e->key));
     key(pk, "limits");
@@ -71,6 +71,8 @@ nx_code_t nx_exec_pack(const nx_exec_t *e, msgpack_packer *pk)
     msgpack_pack_double(pk, e->started_wall_ms);
     key(pk, "guestNs");
     msgpack_pack_uint64(pk, e->guest_ns);
+    key(pk, "guestCpuNs");
+    msgpack_pack_uint64(pk, e->guest_cpu_ns);
     key(pk, "hostCalls");
     msgpack_pack_uint32(pk, e->host_calls);
     key(pk, "outputBytes");
@@ -125,9 +127,9 @@ nx_code_t nx_exec_pack(const nx_exec_t *e, msgpack_packer *pk)
 /* ---- unpacking --------------------------------------------------------------------------- */
 
 typedef struct fields {
-    const msgpack_object *key, *limits, *started, *guest_ns, *host_calls, *output_bytes, *events,
-        *view_commands, *logs, *keys_written, *suspensions, *segment, *caps, *state, *writes,
-        *source, *panel_id, *handler_name, *pending;
+    const msgpack_object *key, *limits, *started, *guest_ns, *guest_cpu_ns, *host_calls,
+        *output_bytes, *events, *view_commands, *logs, *keys_written, *suspensions, *segment, *caps,
+        *state, *writes, *source, *panel_id, *handler_name, *pending;
 } fields_t;
 
 static bool collect(const msgpack_object *o, fields_t *f)
@@ -135,8 +137,8 @@ static bool collect(const msgpack_object *o, fields_t *f)
     static const struct { const char *name; size_t offset; } names[] = {
 #define F(n, m) { n, offsetof(fields_t, m) }
         F("key", key), F("limits", limits), F("startedWallMs", started), F("guestNs", guest_ns),
-        F("hostCalls", host_calls), F("outputBytes", output_bytes), F("events", events),
-        F("viewCommands", view_commands), F("logs", logs), F("keysWritten", keys_written),
+        F("guestCpuNs", guest_cpu_ns), F("hostCalls", host_calls), F("outputBytes", output_bytes),
+        F("events", events), F("viewCommands", view_commands), F("logs", logs), F("keysWritten", keys_written),
         F("suspensions", suspensions), F("segment", segment), F("caps", caps), F("state", state),
         F("writes", writes), F("source", source), F("panelId", panel_id),
         F("handlerName", handler_name), F("pending", pending),
@@ -214,14 +216,17 @@ static nx_code_t context_of(const fields_t *f, nx_context_t **out, nx_limits_t *
     memset(limits, 0, sizeof *limits);
     if (f->limits->type != MSGPACK_OBJECT_MAP || f->limits->via.map.size != NX_LIMIT_COUNT)
         goto bad;
+    bool seen[NX_LIMIT_COUNT] = { false };
     for (uint32_t i = 0; i < f->limits->via.map.size; i++) {
         const msgpack_object *k = &f->limits->via.map.ptr[i].key;
         uint32_t v;
         nx_limit_id_t id = k->type == MSGPACK_OBJECT_STR ? nx_limit_find(k->via.str.ptr, k->via.str.size)
                                                         : NX_LIMIT_COUNT;
-        if (id == NX_LIMIT_COUNT || !u32_of(&f->limits->via.map.ptr[i].val, &v) || v == 0 ||
-            nx_limit_get(limits, id) != 0)
+        /* resolved limits are zero only where zero means "none" */
+        if (id == NX_LIMIT_COUNT || seen[id] || !u32_of(&f->limits->via.map.ptr[i].val, &v) ||
+            (v == 0 && nx_limit_default(id) != 0))
             goto bad;
+        seen[id] = true;
         nx_limit_set(limits, id, v);
     }
     if (nx_limits_check(limits, err, err_size) != NX_OK || nx_context_set_limits(ctx, limits) != NX_OK)
@@ -322,6 +327,7 @@ static bool restore_counters(nx_exec_t *e, const fields_t *f)
 {
     uint64_t output;
     if (f->started->type != MSGPACK_OBJECT_FLOAT64 || !u64_of(f->guest_ns, UINT64_MAX, &e->guest_ns) ||
+        !u64_of(f->guest_cpu_ns, UINT64_MAX, &e->guest_cpu_ns) ||
         !u32_of(f->host_calls, &e->host_calls) || !u64_of(f->output_bytes, UINT64_MAX, &output) ||
         !u32_of(f->events, &e->events) || !u32_of(f->view_commands, &e->view_commands) ||
         !u32_of(f->logs, &e->logs) || !u32_of(f->suspensions, &e->suspensions) ||

@@ -7,7 +7,7 @@
  *    views: [[component | nil, type, args | nil]],
  *    logs: [[level, message, timestamp]],
  *    metrics: [durationUs, compileUs, cacheHit, memoryBytes, hostCalls,
- *              suspensions]]
+ *              suspensions, instructions, guestCpuUs]]
  *
  * Unpacking checks every field as if the bytes were untrusted, although an
  * export is authenticated before it is opened. */
@@ -68,7 +68,7 @@ void nx_result_pack_effects(const nx_result_t *r, msgpack_packer *pk)
         msgpack_pack_double(pk, l->timestamp_ms);
     }
     const nx_metrics_t *m = nx_result_metrics(r);
-    msgpack_pack_array(pk, 6);
+    msgpack_pack_array(pk, 8);
     msgpack_pack_uint64(pk, m->duration_us);
     msgpack_pack_uint64(pk, m->compile_us);
     if (m->cache_hit)
@@ -78,6 +78,8 @@ void nx_result_pack_effects(const nx_result_t *r, msgpack_packer *pk)
     msgpack_pack_uint64(pk, m->memory_bytes);
     msgpack_pack_uint32(pk, m->host_calls);
     msgpack_pack_uint32(pk, m->suspensions);
+    msgpack_pack_uint64(pk, m->instructions);
+    msgpack_pack_uint64(pk, m->guest_cpu_us);
 }
 
 /* ---- unpacking ------------------------------------------------------------------------------ */
@@ -190,12 +192,14 @@ static bool unpack_metrics(nx_result_t *r, const msgpack_object *f)
 {
     nx_metrics_t *m = nx_result_metrics_mut(r);
     uint64_t host_calls, suspensions;
-    if (!is_array(f, 6) || !uint_of(&f->via.array.ptr[0], UINT64_MAX, &m->duration_us) ||
+    if (!is_array(f, 8) || !uint_of(&f->via.array.ptr[0], UINT64_MAX, &m->duration_us) ||
         !uint_of(&f->via.array.ptr[1], UINT64_MAX, &m->compile_us) ||
         f->via.array.ptr[2].type != MSGPACK_OBJECT_BOOLEAN ||
         !uint_of(&f->via.array.ptr[3], UINT64_MAX, &m->memory_bytes) ||
         !uint_of(&f->via.array.ptr[4], UINT32_MAX, &host_calls) ||
-        !uint_of(&f->via.array.ptr[5], UINT32_MAX, &suspensions))
+        !uint_of(&f->via.array.ptr[5], UINT32_MAX, &suspensions) ||
+        !uint_of(&f->via.array.ptr[6], UINT64_MAX, &m->instructions) ||
+        !uint_of(&f->via.array.ptr[7], UINT64_MAX, &m->guest_cpu_us))
         return false;
     m->cache_hit = f->via.array.ptr[2].via.boolean;
     m->host_calls = (uint32_t)host_calls;
