@@ -34,8 +34,8 @@ typedef struct nx_abi_layout {
     uint32_t interrupt_flag;    /* address of a uint32: nonzero = stop now */
     uint32_t instruction_count; /* address of a uint64: bytecode instructions
                                    run since the host zeroed it (meter.h) */
-    uint32_t instruction_budget;/* address of a uint64: past it the engine
-                                   stops the handler; UINT64_MAX: none */
+    uint32_t instruction_budget;/* address of an int64: past it the engine
+                                   stops the handler; INT64_MAX: none */
     uint32_t value_limit;       /* address of a uint32: the largest value, in
                                    bytes, the guest encodes */
 } nx_abi_layout_t;

@@ -3,5 +3,5 @@
 #include "meter.h"
 
 uint64_t nx_meter_count;
-uint64_t nx_meter_budget = UINT64_MAX;
+int64_t nx_meter_budget = INT64_MAX;
 uint32_t nx_value_limit = 1u << 20;

@@ -12,8 +12,9 @@
 
 /* Bytecode instructions run since the host zeroed the count. */
 extern uint64_t nx_meter_count;
-/* Once the count passes it, every poll point throws (UINT64_MAX: none). */
-extern uint64_t nx_meter_budget;
+/* Once the count passes it, the engine stops the handler at its next
+ * backward jump or call (INT64_MAX: none). */
+extern int64_t nx_meter_budget;
 /* The largest MessagePack value the codec produces, in bytes. */
 extern uint32_t nx_value_limit;
 

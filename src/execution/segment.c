@@ -56,7 +56,7 @@ nx_segment_end_t nx_segment_run(nx_exec_t *e, nx_guest_export_t which, const uin
     uint64_t left_ms = (left_ns + 999999u) / 1000000u;
     inst->exec = e;
     if (which == NX_EXPORT_RUN) /* the count covers all segments: from here */
-        nx_instance_meter_start(inst, e->limits.max_instructions ? e->limits.max_instructions : UINT64_MAX,
+        nx_instance_meter_start(inst, e->limits.max_instructions ? e->limits.max_instructions : INT64_MAX,
                                 e->limits.max_value_bytes);
     nx_guest_call_facts_t facts;
     const char *why = "";

@@ -120,7 +120,7 @@ volatile uint32_t *nx_instance_interrupt_flag(nx_instance_t *inst)
     return (volatile uint32_t *)(inst->guest.w2c_memory.data + inst->snapshot->layout.interrupt_flag);
 }
 
-void nx_instance_meter_start(nx_instance_t *inst, uint64_t budget, uint32_t value_limit)
+void nx_instance_meter_start(nx_instance_t *inst, int64_t budget, uint32_t value_limit)
 {
     const nx_abi_layout_t *l = &inst->snapshot->layout;
     uint8_t *mem = inst->guest.w2c_memory.data;

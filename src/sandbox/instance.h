@@ -103,9 +103,9 @@ static inline const nx_abi_layout_t *nx_instance_layout(const nx_instance_t *ins
 volatile uint32_t *nx_instance_interrupt_flag(nx_instance_t *inst);
 
 /* Before a handler's first segment: zeroes the guest's instruction count
- * and sets its budget (UINT64_MAX: none) and the largest value it encodes
+ * and sets its budget (INT64_MAX: none) and the largest value it encodes
  * (guest/meter.h). */
-void nx_instance_meter_start(nx_instance_t *inst, uint64_t budget, uint32_t value_limit);
+void nx_instance_meter_start(nx_instance_t *inst, int64_t budget, uint32_t value_limit);
 /* The guest's instruction count as it stands: a handler could only change
  * it by corrupting its own memory, and then gains nothing the wall-clock
  * timeout does not bound. */
