@@ -566,8 +566,10 @@ NX_API nx_code_t nx_export(nx_runtime_t *rt, const char *suspension_id, uint8_t 
  * is being recorded, *recording (when recording is not NULL) gets its
  * recording, which goes on filling as it continues (owner: caller,
  * nx_recording_free). NX_E_INVALID_ARGUMENT with an error result saying
- * why for an export that does not authenticate, another build's, or one
- * whose overall deadline passed. Owner of *out: caller, nx_result_free. */
+ * why for an export that does not authenticate or is another build's. An
+ * export whose overall deadline has passed imports as what that execution
+ * now is: NX_OK with a TIMEOUT result, as nx_resume gives an answer that
+ * comes too late. Owner of *out: caller, nx_result_free. */
 NX_API nx_code_t nx_import(nx_runtime_t *rt, const void *bytes, size_t len,
                            nx_recording_t **recording, nx_result_t **out);
 

@@ -126,7 +126,12 @@ static void check_result(const nx_result_t *r)
     CHECK(nx_utf8_valid(json, strlen(json)));
     json_error_t err;
     json_t *doc = json_loads(json, JSON_ALLOW_NUL, &err);
-    CHECK(doc != NULL);
+    /* "\u0000" in a key is JSON (a handler may name a property so) that
+     * jansson alone declines to load; anything else it refuses is ours */
+    if (!doc && !strstr(err.text, "NUL byte in object key"))
+        fprintf(stderr, "fuzz_result: jansson refuses the JSON (%s at %d): %.300s\n", err.text,
+                err.position, json);
+    CHECK(doc != NULL || strstr(err.text, "NUL byte in object key"));
     json_decref(doc);
     nx_free(json);
     uint8_t *mp = NULL;

@@ -1,7 +1,8 @@
 /* msgpack_io.h - the few MessagePack helpers every packer and unpacker in
  * the library shares (run requests, recordings, exported executions, a
- * result's effects): nullable strings and blobs as nil, map keys, and
- * unsigned integers read with a bound. */
+ * result's effects, the guest's reports): nullable strings and blobs as
+ * nil, map keys, unsigned integers read with a bound, and the one way to
+ * hand untrusted bytes to msgpack-c. */
 #ifndef NEXUS_COMMON_MSGPACK_IO_H
 #define NEXUS_COMMON_MSGPACK_IO_H
 
@@ -9,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "common/values.h"
 
 /* s (len bytes), or nil when s is NULL. */
 static inline void nx_pack_strn(msgpack_packer *pk, const char *s, size_t len)
@@ -56,6 +59,17 @@ static inline bool nx_read_u32(const msgpack_object *o, uint32_t *out)
         return false;
     *out = (uint32_t)v;
     return true;
+}
+
+/* Unpacks buf, which must be exactly one value, into zone. The bytes are
+ * walked by nx_value_check first: msgpack-c allocates what a container's
+ * count claims before it reads the items, so 6 bytes claiming a map of
+ * 2^32 entries would ask it for 64 GiB. */
+static inline bool nx_unpack_checked(const void *buf, size_t len, msgpack_zone *zone, msgpack_object *out)
+{
+    size_t off = 0;
+    return buf && nx_value_check((const uint8_t *)buf, len, NULL) == NX_OK &&
+           msgpack_unpack((const char *)buf, len, &off, zone, out) == MSGPACK_UNPACK_SUCCESS && off == len;
 }
 
 #endif

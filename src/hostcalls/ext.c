@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/msgpack_io.h"
 #include "hostcalls/boundary.h"
 #include "hostcalls/reply.h"
 #include "common/ids.h"
@@ -94,8 +95,7 @@ static int32_t replay_extension(nx_call_t *c, int32_t ret, const uint8_t *out, s
         msgpack_zone zone;
         msgpack_zone_init(&zone, 256);
         msgpack_object o;
-        size_t off = 0;
-        bool deferred = out && msgpack_unpack((const char *)out, len, &off, &zone, &o) == MSGPACK_UNPACK_SUCCESS &&
+        bool deferred = nx_unpack_checked(out, len, &zone, &o) &&
                         o.type == MSGPACK_OBJECT_ARRAY && o.via.array.size == 2 &&
                         o.via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
                         o.via.array.ptr[0].via.u64 == NX_EXT_DEFERRED &&

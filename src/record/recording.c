@@ -194,11 +194,10 @@ nx_code_t nx_recording_context(const nx_recording_t *rec, nx_context_t **out)
     msgpack_zone zone;
     msgpack_zone_init(&zone, 1024);
     msgpack_object root;
-    size_t off = 0;
     nx_context_t *ctx = NULL;
     nx_code_t code = NX_E_INVALID_ARGUMENT;
-    if (msgpack_unpack((const char *)rec->context, rec->context_len, &off, &zone, &root) !=
-            MSGPACK_UNPACK_SUCCESS || root.type != MSGPACK_OBJECT_MAP || root.via.map.size != 7 ||
+    if (!nx_unpack_checked(rec->context, rec->context_len, &zone, &root) ||
+        root.type != MSGPACK_OBJECT_MAP || root.via.map.size != 7 ||
         nx_context_create(&ctx) != NX_OK)
         goto out;
     code = NX_OK;
@@ -371,14 +370,13 @@ nx_code_t nx_recording_load(const void *buf, size_t len, nx_recording_t **out)
     if (!out)
         return NX_E_INVALID_ARGUMENT;
     *out = NULL;
-    if (!buf || nx_value_check(buf, len, NULL) != NX_OK)
+    if (!buf)
         return NX_E_INVALID_ARGUMENT;
     msgpack_zone zone;
     msgpack_zone_init(&zone, 4096);
     msgpack_object root;
-    size_t off = 0;
     nx_recording_t *rec = nx_recording_new();
-    bool ok = rec && msgpack_unpack(buf, len, &off, &zone, &root) == MSGPACK_UNPACK_SUCCESS &&
+    bool ok = rec && nx_unpack_checked(buf, len, &zone, &root) &&
               root.type == MSGPACK_OBJECT_ARRAY && root.via.array.size == 7;
     const msgpack_object *f = ok ? root.via.array.ptr : NULL;
     ok = ok && key_is(&f[0], FORMAT_NAME) && f[1].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
