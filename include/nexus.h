@@ -338,7 +338,11 @@ NX_API const nx_suspension_t *nx_result_suspension(const nx_result_t *r, size_t 
  * events, viewCommands, logs, suspension, error, metrics. Owner: caller,
  * nx_free. */
 NX_API nx_code_t nx_result_to_json(const nx_result_t *r, char **json);
-/* The same object as MessagePack. Owner: caller, nx_free. */
+/* The same object as MessagePack. Values keep their own nesting (up to 32
+ * levels), so the document nests up to 35: deeper than msgpack-c's
+ * unpacker reads (32 levels, fixed when it is built). With msgpack-c, read
+ * results through the accessors below, each value on its own. Owner:
+ * caller, nx_free. */
 NX_API nx_code_t nx_result_to_msgpack(const nx_result_t *r, uint8_t **buf, size_t *len);
 
 NX_API void nx_result_free(nx_result_t *r);

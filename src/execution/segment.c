@@ -194,9 +194,16 @@ nx_result_t *nx_segment_finish(nx_runtime_t *rt, nx_exec_t *e, nx_segment_end_t 
         nx_metrics_record(&rt->metrics, r);
         return r; /* e is in the store, its instance released */
     }
-    if (suspended && nx_suspensions_park(&rt->suspensions, e, nx_clock_ms() + rt->config.suspension_ttl_ms,
-                                         deadline_ms(e)) != NX_OK) {
-        nx_result_set_errorf(r, NX_E_INTERNAL_ERROR, "cannot keep the suspended execution");
+    nx_code_t parked = suspended ? nx_suspensions_park(&rt->suspensions, e,
+                                                       nx_clock_ms() + rt->config.suspension_ttl_ms,
+                                                       deadline_ms(e))
+                                 : NX_OK;
+    if (parked != NX_OK) {
+        if (parked == NX_E_INVALID_ARGUMENT)
+            nx_result_set_errorf(r, NX_E_INVALID_HANDLER, "another execution waits on the same call "
+                                                          "id (two replays of one recording at once)");
+        else
+            nx_result_set_errorf(r, NX_E_INTERNAL_ERROR, "cannot keep the suspended execution");
         nx_result_clear_effects(r);
         suspended = false;
     }
