@@ -99,7 +99,7 @@ else
 GUEST_OBJ  := $(B)/guest/guest_w2c_plain.o
 endif
 
-$(QJS)/.verified: scripts/fetch-quickjs.sh $(wildcard patches/*.patch)
+$(QJS)/.verified: scripts/fetch-quickjs.sh patches/series $(wildcard patches/*.patch)
 	bash scripts/fetch-quickjs.sh $(QJS)
 
 $(B)/guest/qjs/%.o: $(QJS)/.verified guest/compat/engine_compat.h guest/compat/pthread.h
@@ -416,11 +416,16 @@ $(VB)/fuzz/fuzz_%: tests/fuzz_%.c $(FUZZ_LIB)
 
 -include $(FUZZ_TARGETS:=.d)
 
-# Each target's output goes to a log; the last line is printed when it
+# Each target starts from the inputs that once found a bug
+# (tests/fuzz-seeds/TARGET/, copied: libFuzzer adds to its corpus
+# directory). Its output goes to a log; the last line is printed when it
 # passes, the last 60 lines and a failure when it does not.
 test-fuzz: $(FUZZ_TARGETS)
-	@set -e; for f in $(FUZZ_TARGETS); do echo "== $$f ($(FUZZ_RUNS) runs)"; \
-	  if $$f -runs=$(FUZZ_RUNS) -artifact_prefix=$(VB)/fuzz/ > $$f.log 2>&1; then tail -1 $$f.log; \
+	@set -e; for f in $(FUZZ_TARGETS); do n=$$(basename $$f); seeds=$(VB)/fuzz/seeds-$$n; \
+	  rm -rf $$seeds; mkdir -p $$seeds; \
+	  if [ -d tests/fuzz-seeds/$$n ]; then cp tests/fuzz-seeds/$$n/* $$seeds/; fi; \
+	  echo "== $$f ($(FUZZ_RUNS) runs, $$(ls $$seeds | wc -l) seeds)"; \
+	  if $$f -runs=$(FUZZ_RUNS) -artifact_prefix=$(VB)/fuzz/ $$seeds > $$f.log 2>&1; then tail -1 $$f.log; \
 	  else tail -60 $$f.log; echo "FAILED: $$f (log: $$f.log)"; exit 1; fi; done
 
 fuzz: $(FUZZ_TARGETS)

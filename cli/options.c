@@ -100,6 +100,8 @@ static int parse_flag(cli_command_t cmd, cli_options_t *o, const char *flag, con
     else if (!strcmp(flag, "--timeout-ms")) return parse_u32(flag, val, 1, UINT32_MAX, &o->limits.timeout_ms);
     else if (!strcmp(flag, "--deadline-ms")) return parse_u32(flag, val, 1, UINT32_MAX, &o->limits.deadline_ms);
     else if (!strcmp(flag, "--memory-mb")) return parse_u32(flag, val, 4, 4096, &o->limits.memory_mb);
+    else if (!strcmp(flag, "--max-instructions"))
+        return parse_u32(flag, val, 1, UINT32_MAX, &o->limits.max_instructions);
     else if (!strcmp(flag, "--limit")) return add_limit(o, val);
     else if (!strcmp(flag, "--ext")) return add_answer(o, val);
     else if (!strcmp(flag, "--record") && cmd != CLI_BENCH) o->record_path = val;

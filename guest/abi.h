@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 /* Version of this contract; the host refuses a guest that reports another. */
-#define NX_ABI_VERSION 1u
+#define NX_ABI_VERSION 2u
 
 /* Size of the reply buffer the guest reserves for host call results. Larger
  * replies are fetched with the reply_read import. */
@@ -32,6 +32,12 @@ typedef struct nx_abi_layout {
     uint32_t reply_buffer;      /* address of NX_ABI_REPLY_CAPACITY bytes */
     uint32_t reply_capacity;
     uint32_t interrupt_flag;    /* address of a uint32: nonzero = stop now */
+    uint32_t instruction_count; /* address of a uint64: bytecode instructions
+                                   run since the host zeroed it (meter.h) */
+    uint32_t instruction_budget;/* address of an int64: past it the engine
+                                   stops the handler; INT64_MAX: none */
+    uint32_t value_limit;       /* address of a uint32: the largest value, in
+                                   bytes, the guest encodes */
 } nx_abi_layout_t;
 
 /* nx_guest_init flags. */

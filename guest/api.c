@@ -24,11 +24,11 @@ static int string_arg(JSContext *ctx, JSValueConst v, const char *what,
     return *s ? 0 : -1;
 }
 
-/* Encodes v into w; undefined becomes nil. */
-static int value_arg(JSContext *ctx, JSValueConst v, mp_writer_t *w)
+/* Encodes v (what, for errors) into w; undefined becomes nil. */
+static int value_arg(JSContext *ctx, JSValueConst v, const char *what, mp_writer_t *w)
 {
     mp_writer_init(w);
-    if (codec_encode(ctx, v, w)) {
+    if (codec_encode(ctx, v, w, what)) {
         mp_writer_free(w);
         return -1;
     }
@@ -45,7 +45,7 @@ static JSValue nat_emit(JSContext *ctx, JSValueConst this_val, int argc, JSValue
     mp_writer_t w;
     if (string_arg(ctx, argv[0], "an event name", &name, &nl))
         return JS_EXCEPTION;
-    if (value_arg(ctx, argv[1], &w)) {
+    if (value_arg(ctx, argv[1], "an event payload", &w)) {
         JS_FreeCString(ctx, name);
         return JS_EXCEPTION;
     }
@@ -68,7 +68,7 @@ static JSValue nat_view(JSContext *ctx, JSValueConst this_val, int argc, JSValue
         JS_FreeCString(ctx, comp);
         return JS_EXCEPTION;
     }
-    if (value_arg(ctx, argv[2], &w)) {
+    if (value_arg(ctx, argv[2], "view command arguments", &w)) {
         JS_FreeCString(ctx, comp);
         JS_FreeCString(ctx, type);
         return JS_EXCEPTION;
@@ -127,7 +127,7 @@ static JSValue nat_host_call(JSContext *ctx, JSValueConst this_val, int argc, JS
         return JS_EXCEPTION;
     }
     JSValue r = JS_EXCEPTION;
-    if (value_arg(ctx, argv[2], &w) == 0) {
+    if (value_arg(ctx, argv[2], "host call arguments", &w) == 0) {
         int32_t ret = nx_host_host_call(iface, (uint32_t)il, fn, (uint32_t)fl, w.data, (uint32_t)w.len);
         mp_writer_free(&w);
         r = hostcall_value(ctx, ret);
@@ -213,7 +213,7 @@ static JSValue nat_ext_call(JSContext *ctx, JSValueConst this_val, int argc, JSV
         JS_FreeCString(ctx, ext);
         return JS_EXCEPTION;
     }
-    if (value_arg(ctx, argv[2], &w)) {
+    if (value_arg(ctx, argv[2], "extension call arguments", &w)) {
         JS_FreeCString(ctx, ext);
         JS_FreeCString(ctx, method);
         return JS_EXCEPTION;

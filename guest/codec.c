@@ -1,5 +1,6 @@
 /* codec.c - JSValue <-> MessagePack (see codec.h for the mapping). */
 #include "codec.h"
+#include "meter.h"
 
 #include <errno.h>
 #include <math.h>
@@ -85,7 +86,7 @@ static int encode_string(encoder_t *e, JSValueConst v)
         return -1;
     mp_write_str(e->w, s, len);
     JS_FreeCString(e->ctx, s);
-    if (!e->w->oom)
+    if (!mp_writer_failed(e->w))
         codec_replace_lone_surrogates(e->w->data + e->w->len - len, len);
     return 0;
 }
@@ -205,8 +206,8 @@ static int encode_array(encoder_t *e, JSValueConst v)
         JS_FreeValue(e->ctx, item);
         if (r)
             return -1;
-        if (e->w->oom)
-            break;
+        if (mp_writer_failed(e->w))
+            break; /* a sparse array of 2^32-1 holes stops at the limit */
     }
     return 0;
 }
@@ -221,7 +222,7 @@ static int encode_object_members(encoder_t *e, JSValueConst v)
     int r = 0;
     uint32_t written = 0;
     size_t header = mp_write_map_placeholder(e->w);
-    for (uint32_t i = 0; i < n && r == 0; i++) {
+    for (uint32_t i = 0; i < n && r == 0 && !mp_writer_failed(e->w); i++) {
         JSValue item = JS_GetProperty(ctx, v, tab[i].atom);
         if (JS_IsException(item)) {
             r = -1;
@@ -308,11 +309,19 @@ static int encode_value(encoder_t *e, JSValueConst v)
     }
 }
 
-int codec_encode(JSContext *ctx, JSValueConst v, mp_writer_t *w)
+int codec_encode(JSContext *ctx, JSValueConst v, mp_writer_t *w, const char *what)
 {
     encoder_t e = { .ctx = ctx, .w = w, .depth = 0 };
+    /* stop as soon as the value passes the host's limit, which would refuse
+     * it anyway: encoding all of a huge value first costs time and memory */
+    w->limit = w->len + nx_value_limit;
     if (encode_value(&e, v))
         return -1;
+    if (w->over_limit) {
+        codec_throw_coded(ctx, "RESOURCE_LIMIT", "%s: over the %u-byte limit", what,
+                          (unsigned)nx_value_limit);
+        return -1;
+    }
     if (w->oom) {
         JS_ThrowOutOfMemory(ctx);
         return -1;

@@ -23,9 +23,12 @@
  * handler context, before built-ins are frozen. */
 int codec_init(JSContext *ctx);
 
-/* Appends v to w. On failure returns -1 with a pending JS exception whose
- * .code is SERIALIZATION_ERROR (or whatever a getter threw). */
-int codec_encode(JSContext *ctx, JSValueConst v, mp_writer_t *w);
+/* Appends v to w, stopping as soon as v's encoding passes nx_value_limit
+ * bytes (meter.h). On failure returns -1 with a pending JS exception whose
+ * .code is SERIALIZATION_ERROR, RESOURCE_LIMIT (the limit: the message
+ * names v as what, e.g. "a state value", as the host's own would), or
+ * whatever a getter threw. */
+int codec_encode(JSContext *ctx, JSValueConst v, mp_writer_t *w, const char *what);
 
 /* Decodes one value from r. Returns JS_EXCEPTION on malformed input. */
 JSValue codec_decode(JSContext *ctx, mp_reader_t *r);

@@ -17,6 +17,7 @@
 #include "builtins.h"
 #include "codec.h"
 #include "hostcall.h"
+#include "meter.h"
 #include "mpack.h"
 #include "quickjs.h"
 
@@ -57,6 +58,9 @@ EXPORT(nx_guest_layout) uint32_t nx_guest_layout(void)
     g_layout.reply_buffer = (uint32_t)(uintptr_t)nx_reply_buffer;
     g_layout.reply_capacity = NX_ABI_REPLY_CAPACITY;
     g_layout.interrupt_flag = (uint32_t)(uintptr_t)&g_interrupt;
+    g_layout.instruction_count = (uint32_t)(uintptr_t)&nx_meter_count;
+    g_layout.instruction_budget = (uint32_t)(uintptr_t)&nx_meter_budget;
+    g_layout.value_limit = (uint32_t)(uintptr_t)&nx_value_limit;
     return (uint32_t)(uintptr_t)&g_layout;
 }
 
@@ -212,7 +216,7 @@ static void report_value(JSContext *ctx, const char *key, JSValueConst v)
 {
     mp_writer_t value;
     mp_writer_init(&value);
-    if (!JS_IsUndefined(v) && codec_encode(ctx, v, &value)) {
+    if (!JS_IsUndefined(v) && codec_encode(ctx, v, &value, "the return value")) {
         mp_writer_free(&value);
         report_exception(ctx);
         return;

@@ -7,8 +7,8 @@
 void mp_writer_init(mp_writer_t *w)
 {
     w->data = NULL;
-    w->len = w->cap = 0;
-    w->oom = false;
+    w->len = w->cap = w->limit = 0;
+    w->oom = w->over_limit = false;
 }
 
 void mp_writer_free(mp_writer_t *w)
@@ -19,8 +19,12 @@ void mp_writer_free(mp_writer_t *w)
 
 static uint8_t *reserve(mp_writer_t *w, size_t n)
 {
-    if (w->oom)
+    if (mp_writer_failed(w))
         return NULL;
+    if (w->limit && n > w->limit - w->len) {
+        w->over_limit = true;
+        return NULL;
+    }
     if (w->len + n > w->cap) {
         size_t cap = w->cap ? w->cap : 256;
         while (cap < w->len + n)

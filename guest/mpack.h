@@ -11,10 +11,14 @@
 typedef struct mp_writer {
     uint8_t *data;
     size_t len, cap;
+    size_t limit;       /* 0: none; otherwise the most bytes it may hold */
     bool oom;           /* a write failed to allocate; the buffer is unusable */
+    bool over_limit;    /* a write would have passed limit; likewise */
 } mp_writer_t;
 
 void mp_writer_init(mp_writer_t *w);
+/* True once a write failed (oom or over_limit): writing further is wasted. */
+static inline bool mp_writer_failed(const mp_writer_t *w) { return w->oom || w->over_limit; }
 void mp_writer_free(mp_writer_t *w);
 void mp_write_nil(mp_writer_t *w);
 void mp_write_bool(mp_writer_t *w, bool v);

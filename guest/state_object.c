@@ -71,7 +71,7 @@ static int state_set(JSContext *ctx, JSValueConst key, JSValueConst value)
         return -1;
     mp_writer_t w;
     mp_writer_init(&w);
-    int ok = codec_encode(ctx, value, &w) == 0;
+    int ok = codec_encode(ctx, value, &w, "a state value") == 0;
     if (ok) {
         JSValue r = hostcall_value(ctx, nx_host_state_set(k, (uint32_t)len, w.data, (uint32_t)w.len));
         ok = !JS_IsException(r);

@@ -155,7 +155,12 @@ typedef struct nx_limits {
     uint32_t deadline_ms;       /* wall clock from the first execute to the
                                    final result, waits for extension answers
                                    included; then TIMEOUT (60000) */
-    uint32_t reserved[5];       /* zero; for limits added later */
+    uint32_t max_instructions;  /* bytecode instructions the handler may
+                                   run, all segments; past it
+                                   RESOURCE_LIMIT, at the same instruction
+                                   on every run and machine (0: no budget,
+                                   the built-in default) */
+    uint32_t reserved[4];       /* zero; for limits added later */
 } nx_limits_t;
 
 /* Sets the limit named name (a field name of nx_limits_t, such as
@@ -291,6 +296,12 @@ typedef struct nx_metrics {
     uint64_t memory_bytes;      /* guest linear memory at the end */
     uint32_t host_calls;        /* host calls in this call */
     uint32_t suspensions;       /* times this execution suspended so far */
+    uint64_t instructions;      /* bytecode instructions the handler ran so
+                                   far, all segments (exact) */
+    uint64_t guest_cpu_us;      /* CPU time the handler ran in the guest
+                                   so far, all segments, the host calls it
+                                   made included (compiling is not: see
+                                   compile_us) */
 } nx_metrics_t;
 
 /* A pending extension call, reported by a suspended result. */
@@ -327,7 +338,11 @@ NX_API const nx_suspension_t *nx_result_suspension(const nx_result_t *r, size_t 
  * events, viewCommands, logs, suspension, error, metrics. Owner: caller,
  * nx_free. */
 NX_API nx_code_t nx_result_to_json(const nx_result_t *r, char **json);
-/* The same object as MessagePack. Owner: caller, nx_free. */
+/* The same object as MessagePack. Values keep their own nesting (up to 32
+ * levels), so the document nests up to 35: deeper than msgpack-c's
+ * unpacker reads (32 levels, fixed when it is built). With msgpack-c, read
+ * results through the accessors below, each value on its own. Owner:
+ * caller, nx_free. */
 NX_API nx_code_t nx_result_to_msgpack(const nx_result_t *r, uint8_t **buf, size_t *len);
 
 NX_API void nx_result_free(nx_result_t *r);
@@ -555,8 +570,10 @@ NX_API nx_code_t nx_export(nx_runtime_t *rt, const char *suspension_id, uint8_t 
  * is being recorded, *recording (when recording is not NULL) gets its
  * recording, which goes on filling as it continues (owner: caller,
  * nx_recording_free). NX_E_INVALID_ARGUMENT with an error result saying
- * why for an export that does not authenticate, another build's, or one
- * whose overall deadline passed. Owner of *out: caller, nx_result_free. */
+ * why for an export that does not authenticate or is another build's. An
+ * export whose overall deadline has passed imports as what that execution
+ * now is: NX_OK with a TIMEOUT result, as nx_resume gives an answer that
+ * comes too late. Owner of *out: caller, nx_result_free. */
 NX_API nx_code_t nx_import(nx_runtime_t *rt, const void *bytes, size_t len,
                            nx_recording_t **recording, nx_result_t **out);
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fetches QuickJS 2021-03-27 as carried by the npm package qjsc@0.3.0, checks
 # the tarball against the integrity hash pinned below, extracts the engine
-# sources into $1 (default build/quickjs) and applies our patches/*.patch
-# (docs/architecture.md says what each changes and why). npm pack runs no
-# install scripts.
+# sources into $1 (default build/quickjs) and applies our patches in the
+# order patches/series lists them (docs/architecture.md says what each
+# changes and why); a patch not in the list is an error, not skipped. npm
+# pack runs no install scripts.
 set -euo pipefail
 
 PACKAGE="qjsc@0.3.0"
@@ -34,9 +35,15 @@ if [ "$actual" != "$INTEGRITY" ]; then
 fi
 
 tar -xzf "$tarball" -C "$work" "$SUBDIR"
+listed=$(grep -v '^#' "$patches_dir/series" | sed '/^$/d')
 for p in "$patches_dir"/*.patch; do
-  [ -e "$p" ] || continue
-  patch -s -p1 --no-backup-if-mismatch -d "$work/$SUBDIR" < "$p"
+  if ! grep -qxF "$(basename "$p")" <<< "$listed"; then
+    echo "fetch-quickjs: $(basename "$p") is not listed in patches/series" >&2
+    exit 1
+  fi
+done
+for name in $listed; do
+  patch -s -p1 --no-backup-if-mismatch -d "$work/$SUBDIR" < "$patches_dir/$name"
 done
 rm -rf "$dest"
 mkdir -p "$(dirname "$dest")"

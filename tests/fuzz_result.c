@@ -16,10 +16,10 @@
  *
  * Invariants (abort() when broken): nothing crashes or reads out of bounds
  * (ASan); nx_result_to_json and nx_result_to_msgpack succeed; the JSON is
- * valid UTF-8 that jansson parses back; every string an accessor returns
- * is valid UTF-8. */
+ * valid UTF-8 that jansson parses back (but for a key holding U+0000,
+ * which jansson alone declines); the MessagePack is one well-formed
+ * document; every string an accessor returns is valid UTF-8. */
 #include <jansson.h>
-#include <msgpack.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,18 +126,23 @@ static void check_result(const nx_result_t *r)
     CHECK(nx_utf8_valid(json, strlen(json)));
     json_error_t err;
     json_t *doc = json_loads(json, JSON_ALLOW_NUL, &err);
-    CHECK(doc != NULL);
+    /* "\u0000" in a key is JSON (a handler may name a property so) that
+     * jansson alone declines to load; anything else it refuses is ours */
+    if (!doc && !strstr(err.text, "NUL byte in object key"))
+        fprintf(stderr, "fuzz_result: jansson refuses the JSON (%s at %d): %.300s\n", err.text,
+                err.position, json);
+    CHECK(doc != NULL || strstr(err.text, "NUL byte in object key"));
     json_decref(doc);
     nx_free(json);
     uint8_t *mp = NULL;
     size_t len = 0;
     CHECK(nx_result_to_msgpack(r, &mp, &len) == NX_OK);
-    msgpack_zone zone;
-    msgpack_zone_init(&zone, 1024);
-    msgpack_object o;
-    size_t off = 0;
-    CHECK(msgpack_unpack((const char *)mp, len, &off, &zone, &o) == MSGPACK_UNPACK_SUCCESS && off == len);
-    msgpack_zone_destroy(&zone);
+    /* one well-formed document, nested as deep as a value inside it allows
+     * (deeper than msgpack-c's unpacker takes: nexus.h says so) */
+    const char *why = NULL;
+    if (nx_result_document_check(mp, len, &why) != NX_OK)
+        fprintf(stderr, "fuzz_result: the MessagePack document is malformed: %s\n", why);
+    CHECK(nx_result_document_check(mp, len, NULL) == NX_OK);
     nx_free(mp);
 }
 

@@ -409,6 +409,42 @@ static void worker(const char *url, int seed, int count, char (*ids)[64], uint8_
     _exit(0);
 }
 
+/* An execution taken from the store with nx_import_stored waits here on
+ * both of its calls; answering one stores it again, and the other must
+ * then come from the store: the table's entry for it went with the
+ * execution (it once pointed at freed memory, which `nexus resume --store`
+ * hit, and which this test catches under ASan). */
+static void test_stored_again_after_one_of_two_answers(void **state)
+{
+    (void)state;
+    nx_runtime_t *rt = new_runtime(0);
+    nx_store_t *store;
+    assert_int_equal(nx_store_memory_create(&store), NX_OK);
+    assert_int_equal(nx_runtime_set_store(rt, store), NX_OK);
+    run_opts_t o = { .caps = { "ext:db" } };
+    nx_result_t *r = run(rt, "const [a, b] = await Promise.all([$ext.db.get(1), $ext.db.get(2)]); return a + b;", &o);
+    assert_int_equal(nx_result_status(r), NX_STATUS_SUSPENDED);
+    assert_int_equal(nx_result_suspension_count(r), 2);
+    char first[64], second[64];
+    snprintf(first, sizeof first, "%s", nx_result_suspension(r, 0)->id);
+    snprintf(second, sizeof second, "%s", nx_result_suspension(r, 1)->id);
+    nx_result_free(r);
+    nx_result_t *whole;
+    assert_int_equal(nx_import_stored(rt, first, NULL, &whole), NX_OK);
+    assert_int_equal(nx_result_suspension_count(whole), 2);
+    nx_result_free(whole);
+    uint8_t three[] = { 0x03 }, four[] = { 0x04 };
+    nx_outcome_t a = { .value = three, .value_len = 1 }, b = { .value = four, .value_len = 1 };
+    assert_int_equal(nx_resume(rt, first, &a, &r), NX_OK);
+    assert_int_equal(nx_result_status(r), NX_STATUS_SUSPENDED);
+    assert_null(nx_result_store_error(r)); /* in the store again */
+    nx_result_free(r);
+    assert_int_equal(nx_resume(rt, second, &b, &r), NX_OK);
+    assert_result_value(r, "7");
+    nx_result_free(r);
+    nx_runtime_free(rt);
+}
+
 static void test_redis_two_workers_resume_each_exactly_once(void **state)
 {
     (void)state;
@@ -511,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_moving_gives_the_one_process_result),
         cmocka_unit_test(test_altered_exports_are_refused),
         cmocka_unit_test(test_a_store_holds_waiting_executions_not_instances),
+        cmocka_unit_test(test_stored_again_after_one_of_two_answers),
         cmocka_unit_test(test_redis_two_workers_resume_each_exactly_once),
         cmocka_unit_test(test_redis_down_loses_nothing_it_can_keep),
     };

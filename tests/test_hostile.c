@@ -281,27 +281,12 @@ static bool set_limit(nx_limits_t *l, const char *key, const char *val)
     unsigned long v = strtoul(val, &end, 10);
     if (errno || end == val || (*end && strcmp(end, "ms") != 0) || v > UINT32_MAX)
         return false;
-    static const struct { const char *name; size_t off; } fields[] = {
-        { "timeout", offsetof(nx_limits_t, timeout_ms) },
-        { "timeout_ms", offsetof(nx_limits_t, timeout_ms) },
-        { "memory", offsetof(nx_limits_t, memory_mb) },
-        { "memory_mb", offsetof(nx_limits_t, memory_mb) },
-        { "max_host_calls", offsetof(nx_limits_t, max_host_calls) },
-        { "max_value_bytes", offsetof(nx_limits_t, max_value_bytes) },
-        { "max_log_bytes", offsetof(nx_limits_t, max_log_bytes) },
-        { "max_events", offsetof(nx_limits_t, max_events) },
-        { "max_view_commands", offsetof(nx_limits_t, max_view_commands) },
-        { "max_logs", offsetof(nx_limits_t, max_logs) },
-        { "max_state_keys", offsetof(nx_limits_t, max_state_keys) },
-        { "max_output_bytes", offsetof(nx_limits_t, max_output_bytes) },
-    };
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        if (strcmp(fields[i].name, key) == 0) {
-            *(uint32_t *)((char *)l + fields[i].off) = (uint32_t)v;
-            return true;
-        }
-    }
-    return false;
+    /* the two short names, then every limit by its field name */
+    if (strcmp(key, "timeout") == 0)
+        key = "timeout_ms";
+    else if (strcmp(key, "memory") == 0)
+        key = "memory_mb";
+    return nx_limits_set(l, key, (uint32_t)v) == NX_OK;
 }
 
 static bool add_caps(hcase_t *c, const char *list)

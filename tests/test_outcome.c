@@ -151,6 +151,35 @@ static void test_what_a_handler_may_claim(void **state)
     assert_int_equal(nx_outcome_error_code("InternalError", "stack overflow!", NULL), NX_E_EXECUTION_ERROR);
 }
 
+/* A spent instruction budget is RESOURCE_LIMIT whatever else the segment
+ * ended with: a report of any kind, the deadline, a trap (which still
+ * means the instance is not reused). */
+static void test_a_spent_budget_outranks_everything(void **state)
+{
+    (void)state;
+    nx_segment_facts_t f = ok_facts();
+    f.instructions_over = true;
+    f.max_instructions = 5000;
+    expect_host_error(f, NX_E_RESOURCE_LIMIT, false, "budget of 5000 instructions");
+    f.report = NX_REPORT_ERROR;
+    expect_host_error(f, NX_E_RESOURCE_LIMIT, false, "budget of 5000 instructions");
+    f.report = NX_REPORT_PENDING;
+    f.guest_pending = true;
+    f.pending_calls = 1;
+    expect_host_error(f, NX_E_RESOURCE_LIMIT, false, "budget of 5000 instructions");
+    f.deadline_passed = true;
+    expect_host_error(f, NX_E_RESOURCE_LIMIT, false, "budget of 5000 instructions");
+    f.trap = NX_TRAP_DEADLINE;
+    expect_host_error(f, NX_E_RESOURCE_LIMIT, true, "budget of 5000 instructions");
+    f.trap = NX_TRAP_MEMORY;
+    f.memory_cap_hit = true;
+    expect_host_error(f, NX_E_RESOURCE_LIMIT, true, "budget of 5000 instructions");
+    /* and without it, the facts decide as they always did */
+    f.instructions_over = false;
+    f.deadline_passed = false;
+    expect_host_error(f, NX_E_MEMORY_LIMIT, true, "16 MiB");
+}
+
 static void test_trap_codes(void **state)
 {
     (void)state;
@@ -173,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_suspending_needs_deferred_calls),
         cmocka_unit_test(test_handler_errors),
         cmocka_unit_test(test_what_a_handler_may_claim),
+        cmocka_unit_test(test_a_spent_budget_outranks_everything),
         cmocka_unit_test(test_trap_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

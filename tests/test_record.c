@@ -337,6 +337,51 @@ static void test_replay_detects_divergence(void **state)
     nx_free(saved);
 }
 
+/* A recording that gives two deferred calls the same id (the ids a replay
+ * uses are the recorded ones) is a divergence: once, it left a table
+ * entry pointing at a freed execution (found by fuzz_recording). */
+static void test_replay_refuses_a_repeated_call_id(void **state)
+{
+    (void)state;
+    const char *src = "const [a, b] = await Promise.all([$ext.db.get(1), $ext.db.get(2)]); return a + b;";
+    run_opts_t o = { .caps = { "ext:db" } };
+    nx_context_t *ctx = make_context(&o);
+    nx_recording_t *rec;
+    nx_result_t *r;
+    assert_int_equal(nx_execute_recorded(rt, src, strlen(src), ctx, &rec, &r), NX_OK);
+    nx_context_free(ctx);
+    assert_int_equal(nx_result_suspension_count(r), 2);
+    char first[64], second[64];
+    snprintf(first, sizeof first, "%s", nx_result_suspension(r, 0)->id);
+    snprintf(second, sizeof second, "%s", nx_result_suspension(r, 1)->id);
+    nx_result_free(r);
+    uint8_t one[] = { 0x01 };
+    nx_outcome_t ans = { .value = one, .value_len = 1 };
+    assert_int_equal(nx_resume(rt, first, &ans, &r), NX_OK);
+    nx_result_free(r);
+    assert_int_equal(nx_resume(rt, second, &ans, &r), NX_OK);
+    assert_result_value(r, "2");
+    nx_result_free(r);
+    uint8_t *saved;
+    size_t len;
+    assert_int_equal(nx_recording_save(rec, &saved, &len), NX_OK);
+    nx_recording_free(rec);
+    assert_int_equal(strlen(first), strlen(second));
+    uint8_t *p = memmem(saved, len, second, strlen(second));
+    assert_non_null(p);
+    memcpy(p, first, strlen(first)); /* the second deferred call's logged id */
+    nx_recording_t *tampered;
+    assert_int_equal(nx_recording_load(saved, len, &tampered), NX_OK);
+    for (int i = 0; i < 2; i++) { /* and the runtime is sound afterwards */
+        assert_int_equal(nx_replay(rt, tampered, &r), NX_OK);
+        assert_result_error(r, NX_E_INVALID_HANDLER);
+        nx_result_free(r);
+    }
+    nx_recording_free(tampered);
+    nx_free(saved);
+    expect_run(rt, "return 1", NULL, "1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_interceptors),
         cmocka_unit_test(test_record_replay_100),
         cmocka_unit_test(test_replay_detects_divergence),
+        cmocka_unit_test(test_replay_refuses_a_repeated_call_id),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,9 @@
 /* engine_compat.h - force-included into every QuickJS source file built for
- * the guest. It supplies what wasi-libc lacks and redirects the two calls
+ * the guest. It supplies what wasi-libc lacks, redirects the two calls
  * QuickJS uses for directed rounding to guest/rounding.c, because
- * WebAssembly only rounds to nearest (see that file). */
+ * WebAssembly only rounds to nearest (see that file), and turns on the
+ * instruction metering of patches/quickjs-metering.patch (guest/meter.h);
+ * the native QuickJS the benchmarks compare with is built without it. */
 #ifndef NEXUS_ENGINE_COMPAT_H
 #define NEXUS_ENGINE_COMPAT_H
 
@@ -20,6 +22,8 @@
 int nx_fesetround(int mode);
 int nx_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+#define NX_METER 1
 
 #define fesetround nx_fesetround
 #define snprintf nx_snprintf

@@ -1,8 +1,11 @@
 /* limits.c - the limit table's functions (limits.h). */
 #include "common/limits.h"
 
+#include <msgpack.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "common/msgpack_io.h"
 
 /* nx_limits_t is the table's fields in order, each a uint32_t, then
  * reserved space: a field missing from the table (or out of order) fails
@@ -64,20 +67,8 @@ nx_code_t nx_limits_check(const nx_limits_t *limits, char *err, size_t err_size)
     return NX_OK;
 }
 
-const char *nx_limit_name(nx_limit_id_t id) { return id < NX_LIMIT_COUNT ? g_table[id].name : NULL; }
-
-uint32_t nx_limit_get(const nx_limits_t *limits, nx_limit_id_t id)
-{
-    return id < NX_LIMIT_COUNT ? *cslot(limits, id) : 0;
-}
-
-void nx_limit_set(nx_limits_t *limits, nx_limit_id_t id, uint32_t value)
-{
-    if (id < NX_LIMIT_COUNT)
-        *slot(limits, id) = value;
-}
-
-nx_limit_id_t nx_limit_find(const char *name, size_t len)
+/* The limit named name (len bytes), or NX_LIMIT_COUNT. */
+static nx_limit_id_t find(const char *name, size_t len)
 {
     for (int i = 0; i < NX_LIMIT_COUNT; i++)
         if (strlen(g_table[i].name) == len && memcmp(g_table[i].name, name, len) == 0)
@@ -89,11 +80,51 @@ nx_code_t nx_limits_set(nx_limits_t *limits, const char *name, uint32_t value)
 {
     if (!limits || !name)
         return NX_E_INVALID_ARGUMENT;
-    nx_limit_id_t id = nx_limit_find(name, strlen(name));
+    nx_limit_id_t id = find(name, strlen(name));
     if (id == NX_LIMIT_COUNT)
         return NX_E_INVALID_ARGUMENT;
-    nx_limit_set(limits, id, value);
+    *slot(limits, id) = value;
     return NX_OK;
 }
 
 const char *nx_limits_name(size_t i) { return i < NX_LIMIT_COUNT ? g_table[i].name : NULL; }
+
+void nx_limits_pack(msgpack_packer *pk, const nx_limits_t *limits, bool all)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < NX_LIMIT_COUNT; i++)
+        n += all || *cslot(limits, (nx_limit_id_t)i) != 0;
+    msgpack_pack_map(pk, n);
+    for (int i = 0; i < NX_LIMIT_COUNT; i++) {
+        uint32_t v = *cslot(limits, (nx_limit_id_t)i);
+        if (all || v) {
+            nx_pack_key(pk, g_table[i].name);
+            msgpack_pack_uint32(pk, v);
+        }
+    }
+}
+
+nx_code_t nx_limits_unpack(const msgpack_object *map, bool all, nx_limits_t *out, char *err,
+                           size_t err_size)
+{
+    memset(out, 0, sizeof *out);
+    if (map->type != MSGPACK_OBJECT_MAP || (all && map->via.map.size != NX_LIMIT_COUNT)) {
+        snprintf(err, err_size, "the limits are not a map of every limit");
+        return NX_E_INVALID_ARGUMENT;
+    }
+    bool seen[NX_LIMIT_COUNT] = { false };
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        const msgpack_object *k = &map->via.map.ptr[i].key;
+        nx_limit_id_t id = k->type == MSGPACK_OBJECT_STR ? find(k->via.str.ptr, k->via.str.size)
+                                                        : NX_LIMIT_COUNT;
+        uint32_t v;
+        if (id == NX_LIMIT_COUNT || seen[id] || !nx_read_u32(&map->via.map.ptr[i].val, &v) ||
+            (all && v == 0 && g_table[id].dflt != 0)) {
+            snprintf(err, err_size, "a limit this build does not know, twice, or not a number");
+            return NX_E_INVALID_ARGUMENT;
+        }
+        seen[id] = true;
+        *slot(out, id) = v;
+    }
+    return nx_limits_check(out, err, err_size);
+}

@@ -1,11 +1,13 @@
 /* limits.h - the one list of execution limits. Every place that handles
  * limits one by one (the defaults, resolving a context's zeros against the
- * runtime's, checking ranges, recording and replaying a context) expands
+ * runtime's, checking ranges, a context in a recording and an execution in
+ * an export, by name: nx_limits_pack and nx_limits_unpack) expands
  * NX_LIMIT_TABLE, so a limit added to nx_limits_t and to the table reaches
  * all of them; limits.c checks at compile time that the two agree.
  *
  * X(field, default, min, max): the field of nx_limits_t, its built-in
- * default, and the range a value set by a host must fall in. */
+ * default, and the range a value set by a host must fall in. Every default
+ * is a bound but max_instructions', which is 0: no budget. */
 #ifndef NEXUS_COMMON_LIMITS_H
 #define NEXUS_COMMON_LIMITS_H
 
@@ -25,7 +27,8 @@
     X(max_logs,          1000,       1, UINT32_MAX)                         \
     X(max_state_keys,    1000,       1, UINT32_MAX)                         \
     X(max_output_bytes,  16u << 20,  1, UINT32_MAX)                         \
-    X(deadline_ms,       60000,      1, 30u * 24u * 3600u * 1000u)
+    X(deadline_ms,       60000,      1, 30u * 24u * 3600u * 1000u)          \
+    X(max_instructions,  0,          1, UINT32_MAX)
 
 typedef enum nx_limit_id {
 #define NX_LIMIT_ID(field, dflt, min, max) NX_LIMIT_##field,
@@ -42,11 +45,16 @@ void nx_limits_resolve(nx_limits_t *out, const nx_limits_t *limits, const nx_lim
  * NX_E_INVALID_ARGUMENT with the reason in err. */
 nx_code_t nx_limits_check(const nx_limits_t *limits, char *err, size_t err_size);
 
-/* By index, for code that walks the table (recording, the CLI). */
-const char *nx_limit_name(nx_limit_id_t id);
-uint32_t nx_limit_get(const nx_limits_t *limits, nx_limit_id_t id);
-void nx_limit_set(nx_limits_t *limits, nx_limit_id_t id, uint32_t value);
-/* The limit named name (a field name), or NX_LIMIT_COUNT. */
-nx_limit_id_t nx_limit_find(const char *name, size_t len);
+/* Limits as a MessagePack map by name, the form recordings and exports
+ * keep them in, so that a limit added later cannot shift the others. All:
+ * every limit (resolved ones); otherwise the nonzero ones (a context's). */
+struct msgpack_packer;
+struct msgpack_object;
+void nx_limits_pack(struct msgpack_packer *pk, const nx_limits_t *limits, bool all);
+/* The reverse, checked: names this build knows, each once, each value in
+ * its range; with all, every limit and zero only where zero is the
+ * default (none). NX_OK or NX_E_INVALID_ARGUMENT with err. */
+nx_code_t nx_limits_unpack(const struct msgpack_object *map, bool all, nx_limits_t *out, char *err,
+                           size_t err_size);
 
 #endif

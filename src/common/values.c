@@ -275,7 +275,7 @@ typedef struct frame {
  * remain are refused at once, so the walk is linear in the input. */
 static const char *check_one_value(byte_reader_t *r, size_t max_depth)
 {
-    frame_t stack[NX_VALUE_MAX_DEPTH + 1];
+    frame_t stack[NX_RESULT_MAX_DEPTH + 1];
     size_t depth = 0;
     do {
         frame_t *parent = depth ? &stack[depth - 1] : NULL;
@@ -321,6 +321,11 @@ static nx_code_t check_value(const uint8_t *buf, size_t len, size_t max_depth, c
 nx_code_t nx_value_check(const uint8_t *buf, size_t len, const char **why)
 {
     return check_value(buf, len, NX_VALUE_MAX_DEPTH, why);
+}
+
+nx_code_t nx_result_document_check(const uint8_t *buf, size_t len, const char **why)
+{
+    return check_value(buf, len, NX_RESULT_MAX_DEPTH, why);
 }
 
 /* A map (or nil) nested at most max_depth deep, itself included. */

@@ -18,6 +18,9 @@
 
 /* Containers may nest this deep, no deeper (the guest's codec agrees). */
 #define NX_VALUE_MAX_DEPTH 32
+/* A result document (nx_result_to_msgpack) holds values up to three
+ * levels down (a mutation's value: document, list, entry). */
+#define NX_RESULT_MAX_DEPTH (NX_VALUE_MAX_DEPTH + 3)
 
 /* Checks that buf[0..len) is exactly one accepted value, nested at most
  * NX_VALUE_MAX_DEPTH deep. Returns NX_OK, or NX_E_SERIALIZATION_ERROR with a
@@ -32,6 +35,10 @@ nx_code_t nx_value_check_map(const uint8_t *buf, size_t len, bool allow_nil, con
  * value, so the map itself may add a level: each value is handed to the
  * guest on its own, and a 32-level value a handler wrote must load again. */
 nx_code_t nx_value_check_state(const uint8_t *buf, size_t len, const char **why);
+
+/* A result document as nx_result_to_msgpack writes it: one value nested at
+ * most NX_RESULT_MAX_DEPTH deep, map keys strings. */
+nx_code_t nx_result_document_check(const uint8_t *buf, size_t len, const char **why);
 
 /* JSON text -> MessagePack. Integers stay integers, reals become float64.
  * On failure returns NX_E_INVALID_ARGUMENT and writes a message (with the

@@ -44,9 +44,14 @@ static uint64_t deadline_left_ms(const nx_exec_t *e)
     return end > now ? (uint64_t)(end - now) : 0;
 }
 
-/* Frees an execution that is not parked and releases its instance. */
+/* Frees an execution that left this process (or never settled in it) and
+ * releases its instance. Its calls may still have entries in the table: an
+ * execution imported here, parked, resumed and then stored again does;
+ * they go with it, or a later resume of one of them would find freed
+ * memory. */
 static void discard(nx_runtime_t *rt, nx_exec_t *e)
 {
+    nx_suspensions_forget(&rt->suspensions, e);
     nx_instance_t *inst = e->inst;
     e->inst = NULL;
     nx_exec_free(e);

@@ -7,17 +7,10 @@
 
 #include "common/clock.h"
 #include "common/limits.h"
+#include "common/msgpack_io.h"
 #include "execution/execution.h"
 #include "record/recorder.h"
 #include "result/result.h"
-
-static void pack_optional_str(msgpack_packer *pk, const char *s)
-{
-    if (s)
-        msgpack_pack_str_with_body(pk, s, strlen(s));
-    else
-        msgpack_pack_nil(pk);
-}
 
 /* Packs the run request [bytecode, args, scope, panelId, handlerName]. */
 static bool pack_run_request(msgpack_sbuffer *sb, const nx_blob_t *bc, const nx_context_t *ctx)
@@ -35,8 +28,8 @@ static bool pack_run_request(msgpack_sbuffer *sb, const nx_blob_t *bc, const nx_
         msgpack_sbuffer_write(sb, (const char *)ctx->scope, ctx->scope_len);
     else
         msgpack_pack_nil(&pk);
-    pack_optional_str(&pk, ctx->panel_id);
-    pack_optional_str(&pk, ctx->handler_name);
+    nx_pack_str(&pk, ctx->panel_id);
+    nx_pack_str(&pk, ctx->handler_name);
     return sb->data != NULL;
 }
 

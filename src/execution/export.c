@@ -31,6 +31,7 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "common/msgpack_io.h"
 #include "common/clock.h"
 #include "common/values.h"
 #include "execution/execution.h"
@@ -328,15 +329,13 @@ nx_code_t nx_import_execution(nx_runtime_t *rt, const uint8_t *blob, size_t len,
     msgpack_zone zone;
     msgpack_zone_init(&zone, 4096);
     msgpack_object root;
-    size_t off = 0;
     nx_exec_t *e = NULL;
     nx_instance_t *inst = NULL;
     code = NX_E_INVALID_ARGUMENT;
     /* walked once before msgpack-c reads it: every count it states is
      * backed by bytes (msgpack-c allocates what a count claims) */
-    if (nx_value_check(payload, payload_len, NULL) != NX_OK ||
-        msgpack_unpack((const char *)payload, payload_len, &off, &zone, &root) != MSGPACK_UNPACK_SUCCESS ||
-        off != payload_len || root.type != MSGPACK_OBJECT_ARRAY || root.via.array.size != 4) {
+    if (!nx_unpack_checked(payload, payload_len, &zone, &root) || root.type != MSGPACK_OBJECT_ARRAY ||
+        root.via.array.size != 4) {
         snprintf(err, err_size, "the exported execution is malformed");
         goto out;
     }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/msgpack_io.h"
 #include "common/values.h"
 
 static bool str_is(const msgpack_object *o, const char *s)
@@ -29,11 +30,7 @@ void nx_guest_report_parse(nx_guest_report_t *rep, const nx_instance_t *inst)
     msgpack_zone_init(&rep->zone, 1024);
     rep->status = NX_REPORT_NONE;
     if (inst->report_overflow || !inst->report_len ||
-        nx_value_check(inst->report, inst->report_len, NULL) != NX_OK)
-        return;
-    size_t off = 0;
-    if (msgpack_unpack((const char *)inst->report, inst->report_len, &off, &rep->zone,
-                       &rep->root) != MSGPACK_UNPACK_SUCCESS ||
+        !nx_unpack_checked(inst->report, inst->report_len, &rep->zone, &rep->root) ||
         rep->root.type != MSGPACK_OBJECT_MAP)
         return;
     const msgpack_object *status = map_get(&rep->root, "status");

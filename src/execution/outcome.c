@@ -67,6 +67,13 @@ void nx_outcome_decide(const nx_segment_facts_t *f, nx_verdict_t *v)
 {
     memset(v, 0, sizeof *v);
     const char *doing = f->compiling ? "compiling the handler" : "execution";
+    if (f->instructions_over) {
+        /* whatever else happened after the budget was spent */
+        host_error(v, NX_E_RESOURCE_LIMIT, "%s exceeded its budget of %u instructions", doing,
+                   f->max_instructions);
+        v->trapped = f->trap != 0;
+        return;
+    }
     if (f->trap) {
         v->trapped = true;
         const char *what;

@@ -1,7 +1,9 @@
 /* outcome.h - what an execution's segment ended with, decided from facts.
  * These pure functions are the table that decides what an untrusted
  * handler can claim: TIMEOUT and MEMORY_LIMIT come only from the host's own
- * observations (the deadline, the memory cap, a trap), and a handler's
+ * observations (the deadline, the memory cap, a trap), a spent instruction
+ * budget outranks them all (it is the one limit that ends a handler at the
+ * same point on every run), and a handler's
  * uncaught error keeps its own .code only for codes the API itself throws.
  * tests/test_outcome.c checks every row. */
 #ifndef NEXUS_EXECUTION_OUTCOME_H
@@ -32,7 +34,8 @@ typedef struct nx_segment_facts {
     nx_report_status_t report;
     bool report_too_large;   /* the guest tried to report more than allowed */
     size_t pending_calls;    /* extension calls the host deferred */
-    uint32_t timeout_ms, memory_mb;   /* the limits, for messages */
+    bool instructions_over;  /* the guest's count passed max_instructions */
+    uint32_t timeout_ms, memory_mb, max_instructions; /* the limits, for messages */
 } nx_segment_facts_t;
 
 typedef enum nx_verdict_kind {

@@ -55,11 +55,17 @@ nx_segment_end_t nx_segment_run(nx_exec_t *e, nx_guest_export_t which, const uin
         return time_is_up(e, overall);
     uint64_t left_ms = (left_ns + 999999u) / 1000000u;
     inst->exec = e;
+    if (which == NX_EXPORT_RUN) /* the count covers all segments: from here */
+        nx_instance_meter_start(inst, e->limits.max_instructions ? e->limits.max_instructions : INT64_MAX,
+                                e->limits.max_value_bytes);
     nx_guest_call_facts_t facts;
     const char *why = "";
     nx_code_t code = nx_guest_call(inst, which, input, len, (uint32_t)left_ms, e->limits.memory_mb,
                                    &facts, &why);
     e->guest_ns += facts.guest_ns;
+    e->guest_cpu_ns += facts.guest_cpu_ns;
+    if (which != NX_EXPORT_COMPILE)
+        e->instructions = nx_instance_instructions(inst);
     nx_result_metrics_mut(r)->memory_bytes = facts.memory_bytes;
     if (code != NX_OK) {
         nx_result_set_errorf(r, code, "%s", why);
@@ -88,8 +94,10 @@ nx_segment_end_t nx_segment_run(nx_exec_t *e, nx_guest_export_t which, const uin
         .report = parsed ? rep.status : NX_REPORT_NONE,
         .report_too_large = inst->report_overflow,
         .pending_calls = e->pending_count,
+        .instructions_over = e->limits.max_instructions && e->instructions > e->limits.max_instructions,
         .timeout_ms = e->limits.timeout_ms,
         .memory_mb = e->limits.memory_mb,
+        .max_instructions = e->limits.max_instructions,
     };
     nx_verdict_t v;
     nx_outcome_decide(&f, &v);
@@ -169,6 +177,8 @@ nx_result_t *nx_segment_finish(nx_runtime_t *rt, nx_exec_t *e, nx_segment_end_t 
     m->duration_us = nx_clock_us() - started_us;
     m->host_calls = e->call_host_calls;
     m->suspensions = e->suspensions;
+    m->instructions = e->instructions;
+    m->guest_cpu_us = e->guest_cpu_ns / 1000u;
     if (suspended && rt->suspension_key_len) {
         /* an execution that may leave the process carries what it has
          * returned so far, for the process that ends it to report */
@@ -184,9 +194,16 @@ nx_result_t *nx_segment_finish(nx_runtime_t *rt, nx_exec_t *e, nx_segment_end_t 
         nx_metrics_record(&rt->metrics, r);
         return r; /* e is in the store, its instance released */
     }
-    if (suspended && nx_suspensions_park(&rt->suspensions, e, nx_clock_ms() + rt->config.suspension_ttl_ms,
-                                         deadline_ms(e)) != NX_OK) {
-        nx_result_set_errorf(r, NX_E_INTERNAL_ERROR, "cannot keep the suspended execution");
+    nx_code_t parked = suspended ? nx_suspensions_park(&rt->suspensions, e,
+                                                       nx_clock_ms() + rt->config.suspension_ttl_ms,
+                                                       deadline_ms(e))
+                                 : NX_OK;
+    if (parked != NX_OK) {
+        if (parked == NX_E_INVALID_ARGUMENT)
+            nx_result_set_errorf(r, NX_E_INVALID_HANDLER, "another execution waits on the same call "
+                                                          "id (two replays of one recording at once)");
+        else
+            nx_result_set_errorf(r, NX_E_INTERNAL_ERROR, "cannot keep the suspended execution");
         nx_result_clear_effects(r);
         suspended = false;
     }

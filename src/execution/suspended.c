@@ -65,7 +65,16 @@ nx_code_t nx_suspensions_park(nx_suspensions_t *s, nx_exec_t *exec, uint64_t exp
         nx_ledger_call_t *p = nx_ledger_get(exec->ledger, &exec->unparked);
         if (p->parked || !nx_ledger_pending_at(p, exec->segment))
             continue;
-        nx_suspension_entry_t *entry = malloc(sizeof *entry);
+        /* ids are unique but where a replay reuses the recorded ones: two
+         * replays of one recording cannot wait at once */
+        nx_suspension_entry_t *entry = NULL;
+        HASH_FIND_STR(s->by_id, p->id, entry);
+        if (entry) {
+            unpark_all(s, exec);
+            pthread_mutex_unlock(&s->lock);
+            return NX_E_INVALID_ARGUMENT;
+        }
+        entry = malloc(sizeof *entry);
         if (!entry) {
             unpark_all(s, exec);
             pthread_mutex_unlock(&s->lock);

@@ -30,7 +30,9 @@ void nx_suspensions_destroy(nx_suspensions_t *s);
  * for each of its pending calls that has none. It expires at
  * expires_at_ms (its TTL: its ids become unknown) or, if that comes first,
  * at deadline_at_ms (its overall deadline: its ids answer TIMEOUT until
- * the TTL). */
+ * the TTL). NX_E_INVALID_ARGUMENT, and nothing of e parked, when another
+ * execution waits on one of its ids (only replays reuse ids: the
+ * recorded ones). */
 nx_code_t nx_suspensions_park(nx_suspensions_t *s, nx_exec_t *e, uint64_t expires_at_ms,
                               uint64_t deadline_at_ms);
 

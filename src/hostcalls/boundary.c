@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/msgpack_io.h"
 #include "record/recorder.h"
 #include "result/result.h"
 #include "registry/interceptors.h"
@@ -149,8 +150,7 @@ bool nx_call_logged_scalar(nx_call_t *c, double *d, uint64_t *u)
     msgpack_zone zone;
     msgpack_zone_init(&zone, 64);
     msgpack_object o;
-    size_t off = 0;
-    bool ok = msgpack_unpack((const char *)out, len, &off, &zone, &o) == MSGPACK_UNPACK_SUCCESS;
+    bool ok = nx_unpack_checked(out, len, &zone, &o);
     if (ok && o.type == MSGPACK_OBJECT_FLOAT64)
         *d = o.via.f64;
     else if (ok && o.type == MSGPACK_OBJECT_POSITIVE_INTEGER)
@@ -318,7 +318,7 @@ int32_t nx_call_value(nx_call_t *c, uint32_t ptr, uint32_t len, const char *what
     if (!p)
         return nx_call_fail(c, NX_E_INVALID_ARGUMENT, "%s lies outside guest memory", what);
     if (len > c->exec->limits.max_value_bytes)
-        return nx_call_fail(c, NX_E_RESOURCE_LIMIT, "%s is %u bytes, over the %u-byte limit",
+        return nx_call_fail(c, NX_E_RESOURCE_LIMIT, "%s: %u bytes, over the %u-byte limit",
                             what, len, c->exec->limits.max_value_bytes);
     const char *why = NULL;
     if (nx_value_check(p, len, &why) != NX_OK)

@@ -41,12 +41,16 @@ typedef struct nx_exec {
     nx_exec_services_t services;
     char key[NX_EXEC_KEY_BYTES];      /* in every call id: names it in a store */
     nx_instance_t *inst;
-    nx_limits_t limits;               /* resolved: no zero fields */
+    nx_limits_t limits;               /* resolved: no zero fields but
+                                         max_instructions (no budget) */
     uint64_t started_ns;              /* nx_clock_ns() at the first execute */
     double started_wall_ms;           /* the same as Unix epoch ms, which
                                          another process can read */
     uint64_t guest_ns;                /* guest running time so far, compiling
                                          included: timeout_ms bounds it */
+    uint64_t guest_cpu_ns;            /* CPU time running (not compiling) */
+    uint64_t instructions;            /* the guest's count after the last
+                                         segment: max_instructions bounds it */
     bool compiling;                   /* a compile, not an execution */
     nx_caps_t *caps;
     char **cap_tokens;                /* what caps was parsed from */

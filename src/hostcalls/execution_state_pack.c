@@ -20,89 +20,66 @@
 #include "common/clock.h"
 #include "common/context.h"
 #include "common/limits.h"
+#include "common/msgpack_io.h"
 #include "common/values.h"
 #include "hostcalls/execution_state.h"
 
-static void key(msgpack_packer *pk, const char *k) { msgpack_pack_str_with_body(pk, k, strlen(k)); }
-
-static void pack_str(msgpack_packer *pk, const char *s, size_t len)
-{
-    if (s)
-        msgpack_pack_str_with_body(pk, s, len);
-    else
-        msgpack_pack_nil(pk);
-}
-
-static void pack_bin(msgpack_packer *pk, const uint8_t *p, size_t len)
-{
-    if (p && len)
-        msgpack_pack_bin_with_body(pk, p, len);
-    else
-        msgpack_pack_nil(pk);
-}
-
-static void pack_limits(msgpack_packer *pk, const nx_limits_t *l)
-{
-    msgpack_pack_map(pk, NX_LIMIT_COUNT);
-    for (int i = 0; i < NX_LIMIT_COUNT; i++) {
-        key(pk, nx_limit_name((nx_limit_id_t)i));
-        msgpack_pack_uint32(pk, nx_limit_get(l, (nx_limit_id_t)i));
-    }
-}
 
 static void pack_write(void *user, const char *k, size_t len, const uint8_t *value, size_t value_len)
 {
     msgpack_packer *pk = user;
     msgpack_pack_array(pk, 2);
     msgpack_pack_str_with_body(pk, k, len);
-    pack_bin(pk, value, value_len);
+    nx_pack_bin(pk, value, value_len);
 }
 
 nx_code_t nx_exec_pack(const nx_exec_t *e, msgpack_packer *pk)
 {
     if (e->unreported_head || e->parked_reply)
         return NX_E_INVALID_ARGUMENT; /* only between segments */
-    msgpack_pack_map(pk, 19);
-    key(pk, "key");
+    msgpack_pack_map(pk, 20);
+    nx_pack_key(pk, "key");
     msgpack_pack_str_with_body(pk, e->key, strlen(e->key));
-    key(pk, "limits");
-    pack_limits(pk, &e->limits);
-    key(pk, "startedWallMs");
+    nx_pack_key(pk, "limits");
+    nx_limits_pack(pk, &e->limits, true);
+    nx_pack_key(pk, "startedWallMs");
     msgpack_pack_double(pk, e->started_wall_ms);
-    key(pk, "guestNs");
+    nx_pack_key(pk, "guestNs");
     msgpack_pack_uint64(pk, e->guest_ns);
-    key(pk, "hostCalls");
+    nx_pack_key(pk, "guestCpuNs");
+    msgpack_pack_uint64(pk, e->guest_cpu_ns);
+    nx_pack_key(pk, "hostCalls");
     msgpack_pack_uint32(pk, e->host_calls);
-    key(pk, "outputBytes");
+    nx_pack_key(pk, "outputBytes");
     msgpack_pack_uint64(pk, e->output_bytes);
-    key(pk, "events");
+    nx_pack_key(pk, "events");
     msgpack_pack_uint32(pk, e->events);
-    key(pk, "viewCommands");
+    nx_pack_key(pk, "viewCommands");
     msgpack_pack_uint32(pk, e->view_commands);
-    key(pk, "logs");
+    nx_pack_key(pk, "logs");
     msgpack_pack_uint32(pk, e->logs);
-    key(pk, "keysWritten");
+    nx_pack_key(pk, "keysWritten");
     msgpack_pack_uint32(pk, e->keys_written);
-    key(pk, "suspensions");
+    nx_pack_key(pk, "suspensions");
     msgpack_pack_uint32(pk, e->suspensions);
-    key(pk, "segment");
+    nx_pack_key(pk, "segment");
     msgpack_pack_uint32(pk, e->segment);
-    key(pk, "caps");
+    nx_pack_key(pk, "caps");
     msgpack_pack_array(pk, (uint32_t)e->cap_count);
     for (size_t i = 0; i < e->cap_count; i++)
-        pack_str(pk, e->cap_tokens[i], strlen(e->cap_tokens[i]));
-    key(pk, "state");
-    pack_bin(pk, e->state->bytes, e->state->len);
-    key(pk, "writes");
+        nx_pack_strn(pk, e->cap_tokens[i], strlen(e->cap_tokens[i]));
+    nx_pack_key(pk, "state");
+    nx_pack_bin(pk, e->state->bytes, e->state->len);
+    nx_pack_key(pk, "writes");
     msgpack_pack_array(pk, (uint32_t)nx_exec_write_count(e));
     nx_exec_each_write(e, pack_write, pk);
-    key(pk, "source");
-    pack_str(pk, e->source, e->source_len);
-    key(pk, "panelId");
-    pack_str(pk, e->panel_id, e->panel_id ? strlen(e->panel_id) : 0);
-    key(pk, "handlerName");
-    pack_str(pk, e->handler_name, e->handler_name ? strlen(e->handler_name) : 0);
-    key(pk, "pending");
+    nx_pack_key(pk, "source");
+    nx_pack_strn(pk, e->source, e->source_len);
+    nx_pack_key(pk, "panelId");
+    nx_pack_strn(pk, e->panel_id, e->panel_id ? strlen(e->panel_id) : 0);
+    nx_pack_key(pk, "handlerName");
+    nx_pack_strn(pk, e->handler_name, e->handler_name ? strlen(e->handler_name) : 0);
+    nx_pack_key(pk, "pending");
     msgpack_pack_array(pk, (uint32_t)e->pending_count);
     /* in call order: the ledger, skipping what was answered */
     size_t len = nx_ledger_length(e->ledger);
@@ -114,10 +91,10 @@ nx_code_t nx_exec_pack(const nx_exec_t *e, msgpack_packer *pk)
         if (!nx_ledger_pending_at(c, e->segment))
             continue;
         msgpack_pack_array(pk, 4);
-        pack_str(pk, c->id, strlen(c->id));
-        pack_str(pk, c->extension, strlen(c->extension));
-        pack_str(pk, c->method, strlen(c->method));
-        pack_bin(pk, c->args, c->args_len);
+        nx_pack_strn(pk, c->id, strlen(c->id));
+        nx_pack_strn(pk, c->extension, strlen(c->extension));
+        nx_pack_strn(pk, c->method, strlen(c->method));
+        nx_pack_bin(pk, c->args, c->args_len);
     }
     return NX_OK;
 }
@@ -125,9 +102,9 @@ nx_code_t nx_exec_pack(const nx_exec_t *e, msgpack_packer *pk)
 /* ---- unpacking --------------------------------------------------------------------------- */
 
 typedef struct fields {
-    const msgpack_object *key, *limits, *started, *guest_ns, *host_calls, *output_bytes, *events,
-        *view_commands, *logs, *keys_written, *suspensions, *segment, *caps, *state, *writes,
-        *source, *panel_id, *handler_name, *pending;
+    const msgpack_object *key, *limits, *started, *guest_ns, *guest_cpu_ns, *host_calls,
+        *output_bytes, *events, *view_commands, *logs, *keys_written, *suspensions, *segment, *caps,
+        *state, *writes, *source, *panel_id, *handler_name, *pending;
 } fields_t;
 
 static bool collect(const msgpack_object *o, fields_t *f)
@@ -135,8 +112,8 @@ static bool collect(const msgpack_object *o, fields_t *f)
     static const struct { const char *name; size_t offset; } names[] = {
 #define F(n, m) { n, offsetof(fields_t, m) }
         F("key", key), F("limits", limits), F("startedWallMs", started), F("guestNs", guest_ns),
-        F("hostCalls", host_calls), F("outputBytes", output_bytes), F("events", events),
-        F("viewCommands", view_commands), F("logs", logs), F("keysWritten", keys_written),
+        F("guestCpuNs", guest_cpu_ns), F("hostCalls", host_calls), F("outputBytes", output_bytes),
+        F("events", events), F("viewCommands", view_commands), F("logs", logs), F("keysWritten", keys_written),
         F("suspensions", suspensions), F("segment", segment), F("caps", caps), F("state", state),
         F("writes", writes), F("source", source), F("panelId", panel_id),
         F("handlerName", handler_name), F("pending", pending),
@@ -186,22 +163,6 @@ static char *string_of(const msgpack_object *o, bool nil_ok, bool *ok)
     return s;
 }
 
-static bool u64_of(const msgpack_object *o, uint64_t max, uint64_t *out)
-{
-    if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER || o->via.u64 > max)
-        return false;
-    *out = o->via.u64;
-    return true;
-}
-
-static bool u32_of(const msgpack_object *o, uint32_t *out)
-{
-    uint64_t v;
-    if (!u64_of(o, UINT32_MAX, &v))
-        return false;
-    *out = (uint32_t)v;
-    return true;
-}
 
 /* The context the execution was made from, rebuilt and checked. */
 static nx_code_t context_of(const fields_t *f, nx_context_t **out, nx_limits_t *limits, char *err,
@@ -211,20 +172,8 @@ static nx_code_t context_of(const fields_t *f, nx_context_t **out, nx_limits_t *
     if (nx_context_create(&ctx) != NX_OK)
         return NX_E_INTERNAL_ERROR;
     nx_code_t code = NX_E_INVALID_ARGUMENT;
-    memset(limits, 0, sizeof *limits);
-    if (f->limits->type != MSGPACK_OBJECT_MAP || f->limits->via.map.size != NX_LIMIT_COUNT)
-        goto bad;
-    for (uint32_t i = 0; i < f->limits->via.map.size; i++) {
-        const msgpack_object *k = &f->limits->via.map.ptr[i].key;
-        uint32_t v;
-        nx_limit_id_t id = k->type == MSGPACK_OBJECT_STR ? nx_limit_find(k->via.str.ptr, k->via.str.size)
-                                                        : NX_LIMIT_COUNT;
-        if (id == NX_LIMIT_COUNT || !u32_of(&f->limits->via.map.ptr[i].val, &v) || v == 0 ||
-            nx_limit_get(limits, id) != 0)
-            goto bad;
-        nx_limit_set(limits, id, v);
-    }
-    if (nx_limits_check(limits, err, err_size) != NX_OK || nx_context_set_limits(ctx, limits) != NX_OK)
+    if (nx_limits_unpack(f->limits, true, limits, err, err_size) != NX_OK ||
+        nx_context_set_limits(ctx, limits) != NX_OK)
         goto bad;
     if (f->caps->type != MSGPACK_OBJECT_ARRAY)
         goto bad;
@@ -321,11 +270,12 @@ static bool restore_pending(nx_exec_t *e, const msgpack_object *pending)
 static bool restore_counters(nx_exec_t *e, const fields_t *f)
 {
     uint64_t output;
-    if (f->started->type != MSGPACK_OBJECT_FLOAT64 || !u64_of(f->guest_ns, UINT64_MAX, &e->guest_ns) ||
-        !u32_of(f->host_calls, &e->host_calls) || !u64_of(f->output_bytes, UINT64_MAX, &output) ||
-        !u32_of(f->events, &e->events) || !u32_of(f->view_commands, &e->view_commands) ||
-        !u32_of(f->logs, &e->logs) || !u32_of(f->suspensions, &e->suspensions) ||
-        !u32_of(f->segment, &e->segment) || !u32_of(f->keys_written, &e->keys_written))
+    if (f->started->type != MSGPACK_OBJECT_FLOAT64 || !nx_read_uint(f->guest_ns, UINT64_MAX, &e->guest_ns) ||
+        !nx_read_uint(f->guest_cpu_ns, UINT64_MAX, &e->guest_cpu_ns) ||
+        !nx_read_u32(f->host_calls, &e->host_calls) || !nx_read_uint(f->output_bytes, UINT64_MAX, &output) ||
+        !nx_read_u32(f->events, &e->events) || !nx_read_u32(f->view_commands, &e->view_commands) ||
+        !nx_read_u32(f->logs, &e->logs) || !nx_read_u32(f->suspensions, &e->suspensions) ||
+        !nx_read_u32(f->segment, &e->segment) || !nx_read_u32(f->keys_written, &e->keys_written))
         return false;
     e->output_bytes = output;
     double started = f->started->via.f64;

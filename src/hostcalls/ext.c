@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/msgpack_io.h"
 #include "hostcalls/boundary.h"
 #include "hostcalls/reply.h"
+#include "record/recorder.h"
 #include "common/ids.h"
 #include "registry/registry.h"
 
@@ -94,8 +96,7 @@ static int32_t replay_extension(nx_call_t *c, int32_t ret, const uint8_t *out, s
         msgpack_zone zone;
         msgpack_zone_init(&zone, 256);
         msgpack_object o;
-        size_t off = 0;
-        bool deferred = out && msgpack_unpack((const char *)out, len, &off, &zone, &o) == MSGPACK_UNPACK_SUCCESS &&
+        bool deferred = nx_unpack_checked(out, len, &zone, &o) &&
                         o.type == MSGPACK_OBJECT_ARRAY && o.via.array.size == 2 &&
                         o.via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
                         o.via.array.ptr[0].via.u64 == NX_EXT_DEFERRED &&
@@ -104,6 +105,14 @@ static int32_t replay_extension(nx_call_t *c, int32_t ret, const uint8_t *out, s
         if (deferred)
             memcpy(id, o.via.array.ptr[1].via.str.ptr, o.via.array.ptr[1].via.str.size);
         msgpack_zone_destroy(&zone);
+        /* an id that is not one, or one the execution already waits on, is
+         * not what a recording of it can hold (the ids are the recorded
+         * execution's: the replaying one has another key) */
+        char key[NX_EXEC_KEY_BYTES];
+        if (deferred && (!nx_ids_execution_of(id, key) || nx_exec_find_pending(c->exec, id))) {
+            nx_recorder_diverge(c->exec->recorder, "the recording gives a deferred call an id it cannot have");
+            return nx_call_fail(c, NX_E_INVALID_HANDLER, "replay diverged");
+        }
         if (deferred && !nx_exec_add_pending(c->exec, id, ext, elen, method, mlen, args, alen))
             return nx_call_fail(c, NX_E_INTERNAL_ERROR, "out of memory");
     }

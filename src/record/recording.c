@@ -12,6 +12,7 @@
 
 #include "common/context.h"
 #include "common/limits.h"
+#include "common/msgpack_io.h"
 #include "common/values.h"
 
 #define FORMAT_NAME "nexus-recording"
@@ -93,23 +94,6 @@ bool nx_recording_resume_of(const nx_recording_t *rec, size_t i, const char **id
 
 /* ---- packing ------------------------------------------------------------------------------ */
 
-static void pack_str(msgpack_packer *pk, const char *s)
-{
-    if (s)
-        msgpack_pack_str_with_body(pk, s, strlen(s));
-    else
-        msgpack_pack_nil(pk);
-}
-
-static void pack_bin(msgpack_packer *pk, const uint8_t *p, size_t len)
-{
-    if (p && len)
-        msgpack_pack_bin_with_body(pk, p, len);
-    else
-        msgpack_pack_nil(pk);
-}
-
-static void pack_key(msgpack_packer *pk, const char *key) { msgpack_pack_str_with_body(pk, key, strlen(key)); }
 
 bool nx_recording_pack_context(const nx_context_t *ctx, uint8_t **out, size_t *len)
 {
@@ -118,32 +102,22 @@ bool nx_recording_pack_context(const nx_context_t *ctx, uint8_t **out, size_t *l
     msgpack_sbuffer_init(&sb);
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
     msgpack_pack_map(&pk, 7);
-    pack_key(&pk, "panelId");
-    pack_str(&pk, ctx->panel_id);
-    pack_key(&pk, "handlerName");
-    pack_str(&pk, ctx->handler_name);
-    pack_key(&pk, "state");
-    pack_bin(&pk, ctx->state->bytes, ctx->state->len);
-    pack_key(&pk, "args");
-    pack_bin(&pk, ctx->args, ctx->args_len);
-    pack_key(&pk, "scope");
-    pack_bin(&pk, ctx->scope, ctx->scope_len);
-    pack_key(&pk, "capabilities");
+    nx_pack_key(&pk, "panelId");
+    nx_pack_str(&pk, ctx->panel_id);
+    nx_pack_key(&pk, "handlerName");
+    nx_pack_str(&pk, ctx->handler_name);
+    nx_pack_key(&pk, "state");
+    nx_pack_bin(&pk, ctx->state->bytes, ctx->state->len);
+    nx_pack_key(&pk, "args");
+    nx_pack_bin(&pk, ctx->args, ctx->args_len);
+    nx_pack_key(&pk, "scope");
+    nx_pack_bin(&pk, ctx->scope, ctx->scope_len);
+    nx_pack_key(&pk, "capabilities");
     msgpack_pack_array(&pk, (uint32_t)ctx->cap_count);
     for (size_t i = 0; i < ctx->cap_count; i++)
-        pack_str(&pk, ctx->caps[i]);
-    pack_key(&pk, "limits");
-    uint32_t set = 0;
-    for (int i = 0; i < NX_LIMIT_COUNT; i++)
-        set += nx_limit_get(&ctx->limits, (nx_limit_id_t)i) != 0;
-    msgpack_pack_map(&pk, set);
-    for (int i = 0; i < NX_LIMIT_COUNT; i++) {
-        uint32_t v = nx_limit_get(&ctx->limits, (nx_limit_id_t)i);
-        if (v) {
-            pack_key(&pk, nx_limit_name((nx_limit_id_t)i));
-            msgpack_pack_uint32(&pk, v);
-        }
-    }
+        nx_pack_str(&pk, ctx->caps[i]);
+    nx_pack_key(&pk, "limits");
+    nx_limits_pack(&pk, &ctx->limits, false);
     *out = (uint8_t *)sb.data;
     *len = sb.size;
     return sb.data != NULL;
@@ -207,20 +181,9 @@ static nx_code_t set_capabilities(nx_context_t *ctx, const msgpack_object *o)
 
 static nx_code_t set_limits(nx_context_t *ctx, const msgpack_object *o)
 {
-    if (o->type != MSGPACK_OBJECT_MAP)
-        return NX_E_INVALID_ARGUMENT;
     nx_limits_t l;
-    memset(&l, 0, sizeof l);
-    for (uint32_t i = 0; i < o->via.map.size; i++) {
-        const msgpack_object *k = &o->via.map.ptr[i].key, *v = &o->via.map.ptr[i].val;
-        nx_limit_id_t id = k->type == MSGPACK_OBJECT_STR ? nx_limit_find(k->via.str.ptr, k->via.str.size)
-                                                        : NX_LIMIT_COUNT;
-        if (id == NX_LIMIT_COUNT || v->type != MSGPACK_OBJECT_POSITIVE_INTEGER || v->via.u64 > UINT32_MAX)
-            return NX_E_INVALID_ARGUMENT; /* a limit this build does not know */
-        nx_limit_set(&l, id, (uint32_t)v->via.u64);
-    }
     char err[160];
-    if (nx_limits_check(&l, err, sizeof err) != NX_OK)
+    if (nx_limits_unpack(o, false, &l, err, sizeof err) != NX_OK)
         return NX_E_INVALID_ARGUMENT;
     return nx_context_set_limits(ctx, &l);
 }
@@ -231,11 +194,10 @@ nx_code_t nx_recording_context(const nx_recording_t *rec, nx_context_t **out)
     msgpack_zone zone;
     msgpack_zone_init(&zone, 1024);
     msgpack_object root;
-    size_t off = 0;
     nx_context_t *ctx = NULL;
     nx_code_t code = NX_E_INVALID_ARGUMENT;
-    if (msgpack_unpack((const char *)rec->context, rec->context_len, &off, &zone, &root) !=
-            MSGPACK_UNPACK_SUCCESS || root.type != MSGPACK_OBJECT_MAP || root.via.map.size != 7 ||
+    if (!nx_unpack_checked(rec->context, rec->context_len, &zone, &root) ||
+        root.type != MSGPACK_OBJECT_MAP || root.via.map.size != 7 ||
         nx_context_create(&ctx) != NX_OK)
         goto out;
     code = NX_OK;
@@ -284,11 +246,11 @@ nx_code_t nx_recording_save(const nx_recording_t *rec, uint8_t **buf, size_t *le
     msgpack_sbuffer_init(&sb);
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
     msgpack_pack_array(&pk, 7);
-    pack_str(&pk, FORMAT_NAME);
+    nx_pack_str(&pk, FORMAT_NAME);
     msgpack_pack_uint32(&pk, FORMAT_VERSION);
-    pack_str(&pk, rec->engine_id);
+    nx_pack_str(&pk, rec->engine_id);
     msgpack_pack_str_with_body(&pk, rec->source, rec->source_len);
-    pack_bin(&pk, rec->context, rec->context_len);
+    nx_pack_bin(&pk, rec->context, rec->context_len);
     if (rec->ended)
         msgpack_pack_true(&pk);
     else
@@ -301,27 +263,27 @@ nx_code_t nx_recording_save(const nx_recording_t *rec, uint8_t **buf, size_t *le
             msgpack_pack_true(&pk);
         else
             msgpack_pack_false(&pk);
-        pack_str(&pk, s->resume_id);
+        nx_pack_str(&pk, s->resume_id);
         if (s->resume_is_error)
             msgpack_pack_true(&pk);
         else
             msgpack_pack_false(&pk);
-        pack_bin(&pk, s->resume_value, s->resume_value_len);
-        pack_str(&pk, s->resume_message);
-        pack_bin(&pk, s->result, s->result_len);
+        nx_pack_bin(&pk, s->resume_value, s->resume_value_len);
+        nx_pack_str(&pk, s->resume_message);
+        nx_pack_bin(&pk, s->result, s->result_len);
         msgpack_pack_array(&pk, (uint32_t)s->count);
         for (size_t j = 0; j < s->count; j++) {
             const nx_logged_call_t *c = &s->calls[j];
             msgpack_pack_array(&pk, 6);
-            pack_str(&pk, c->interface);
-            pack_str(&pk, c->function);
+            nx_pack_str(&pk, c->interface);
+            nx_pack_str(&pk, c->function);
             msgpack_pack_bin_with_body(&pk, c->input_digest, NX_DIGEST_BYTES);
             msgpack_pack_int32(&pk, c->ret);
             if (c->outside)
                 msgpack_pack_true(&pk);
             else
                 msgpack_pack_false(&pk);
-            pack_bin(&pk, c->output, c->output_len);
+            nx_pack_bin(&pk, c->output, c->output_len);
         }
     }
     if (!sb.data)
@@ -408,14 +370,13 @@ nx_code_t nx_recording_load(const void *buf, size_t len, nx_recording_t **out)
     if (!out)
         return NX_E_INVALID_ARGUMENT;
     *out = NULL;
-    if (!buf || nx_value_check(buf, len, NULL) != NX_OK)
+    if (!buf)
         return NX_E_INVALID_ARGUMENT;
     msgpack_zone zone;
     msgpack_zone_init(&zone, 4096);
     msgpack_object root;
-    size_t off = 0;
     nx_recording_t *rec = nx_recording_new();
-    bool ok = rec && msgpack_unpack(buf, len, &off, &zone, &root) == MSGPACK_UNPACK_SUCCESS &&
+    bool ok = rec && nx_unpack_checked(buf, len, &zone, &root) &&
               root.type == MSGPACK_OBJECT_ARRAY && root.via.array.size == 7;
     const msgpack_object *f = ok ? root.via.array.ptr : NULL;
     ok = ok && key_is(&f[0], FORMAT_NAME) && f[1].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&

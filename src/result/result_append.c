@@ -79,7 +79,10 @@ nx_code_t nx_result_append(nx_result_t *whole, const nx_result_t *later)
     m->host_calls += b->host_calls;
     if (b->memory_bytes > m->memory_bytes)
         m->memory_bytes = b->memory_bytes;
+    /* counted over the whole execution already */
     m->suspensions = b->suspensions;
+    m->instructions = b->instructions;
+    m->guest_cpu_us = b->guest_cpu_us;
     return code;
 }
 

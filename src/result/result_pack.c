@@ -7,31 +7,17 @@
  *    views: [[component | nil, type, args | nil]],
  *    logs: [[level, message, timestamp]],
  *    metrics: [durationUs, compileUs, cacheHit, memoryBytes, hostCalls,
- *              suspensions]]
+ *              suspensions, instructions, guestCpuUs]]
  *
  * Unpacking checks every field as if the bytes were untrusted, although an
  * export is authenticated before it is opened. */
 #include <msgpack.h>
 #include <string.h>
 
+#include "common/msgpack_io.h"
 #include "common/values.h"
 #include "result/result.h"
 
-static void pack_str(msgpack_packer *pk, const char *s)
-{
-    if (s)
-        msgpack_pack_str_with_body(pk, s, strlen(s));
-    else
-        msgpack_pack_nil(pk);
-}
-
-static void pack_bin(msgpack_packer *pk, const uint8_t *p, size_t len)
-{
-    if (p && len)
-        msgpack_pack_bin_with_body(pk, p, len);
-    else
-        msgpack_pack_nil(pk);
-}
 
 void nx_result_pack_effects(const nx_result_t *r, msgpack_packer *pk)
 {
@@ -40,35 +26,35 @@ void nx_result_pack_effects(const nx_result_t *r, msgpack_packer *pk)
     for (size_t i = 0; i < nx_result_mutation_count(r); i++) {
         const nx_mutation_t *m = nx_result_mutation(r, i);
         msgpack_pack_array(pk, 3);
-        pack_str(pk, m->key);
+        nx_pack_str(pk, m->key);
         msgpack_pack_uint8(pk, (uint8_t)m->op);
-        pack_bin(pk, m->value, m->value_len);
+        nx_pack_bin(pk, m->value, m->value_len);
     }
     msgpack_pack_array(pk, (uint32_t)nx_result_event_count(r));
     for (size_t i = 0; i < nx_result_event_count(r); i++) {
         const nx_event_t *e = nx_result_event(r, i);
         msgpack_pack_array(pk, 2);
-        pack_str(pk, e->name);
-        pack_bin(pk, e->payload, e->payload_len);
+        nx_pack_str(pk, e->name);
+        nx_pack_bin(pk, e->payload, e->payload_len);
     }
     msgpack_pack_array(pk, (uint32_t)nx_result_view_command_count(r));
     for (size_t i = 0; i < nx_result_view_command_count(r); i++) {
         const nx_view_command_t *v = nx_result_view_command(r, i);
         msgpack_pack_array(pk, 3);
-        pack_str(pk, v->component_id);
-        pack_str(pk, v->type);
-        pack_bin(pk, v->args, v->args_len);
+        nx_pack_str(pk, v->component_id);
+        nx_pack_str(pk, v->type);
+        nx_pack_bin(pk, v->args, v->args_len);
     }
     msgpack_pack_array(pk, (uint32_t)nx_result_log_count(r));
     for (size_t i = 0; i < nx_result_log_count(r); i++) {
         const nx_log_t *l = nx_result_log(r, i);
         msgpack_pack_array(pk, 3);
         msgpack_pack_uint8(pk, (uint8_t)l->level);
-        pack_str(pk, l->message);
+        nx_pack_str(pk, l->message);
         msgpack_pack_double(pk, l->timestamp_ms);
     }
     const nx_metrics_t *m = nx_result_metrics(r);
-    msgpack_pack_array(pk, 6);
+    msgpack_pack_array(pk, 8);
     msgpack_pack_uint64(pk, m->duration_us);
     msgpack_pack_uint64(pk, m->compile_us);
     if (m->cache_hit)
@@ -78,6 +64,8 @@ void nx_result_pack_effects(const nx_result_t *r, msgpack_packer *pk)
     msgpack_pack_uint64(pk, m->memory_bytes);
     msgpack_pack_uint32(pk, m->host_calls);
     msgpack_pack_uint32(pk, m->suspensions);
+    msgpack_pack_uint64(pk, m->instructions);
+    msgpack_pack_uint64(pk, m->guest_cpu_us);
 }
 
 /* ---- unpacking ------------------------------------------------------------------------------ */
@@ -115,13 +103,6 @@ static bool value(const msgpack_object *o, const uint8_t **v, size_t *len)
     return nx_value_check(*v, *len, NULL) == NX_OK;
 }
 
-static bool uint_of(const msgpack_object *o, uint64_t max, uint64_t *out)
-{
-    if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER || o->via.u64 > max)
-        return false;
-    *out = o->via.u64;
-    return true;
-}
 
 static bool unpack_mutations(nx_result_t *r, const msgpack_object *list)
 {
@@ -132,7 +113,7 @@ static bool unpack_mutations(nx_result_t *r, const msgpack_object *list)
         const uint8_t *v;
         uint64_t op;
         if (!is_array(f, 3) || !text(&f->via.array.ptr[0], &key, &key_len, false) ||
-            !uint_of(&f->via.array.ptr[1], NX_MUTATION_DELETE, &op) || !value(&f->via.array.ptr[2], &v, &len) ||
+            !nx_read_uint(&f->via.array.ptr[1], NX_MUTATION_DELETE, &op) || !value(&f->via.array.ptr[2], &v, &len) ||
             (op == NX_MUTATION_SET) != (v != NULL) ||
             nx_result_add_mutation(r, key, key_len, (nx_mutation_op_t)op, v, len) != NX_OK)
             return false;
@@ -177,7 +158,7 @@ static bool unpack_logs(nx_result_t *r, const msgpack_object *list)
         const char *message;
         size_t len;
         uint64_t level;
-        if (!is_array(f, 3) || !uint_of(&f->via.array.ptr[0], NX_LOG_ERROR, &level) ||
+        if (!is_array(f, 3) || !nx_read_uint(&f->via.array.ptr[0], NX_LOG_ERROR, &level) ||
             !text(&f->via.array.ptr[1], &message, &len, false) ||
             f->via.array.ptr[2].type != MSGPACK_OBJECT_FLOAT64 ||
             nx_result_add_log(r, (nx_log_level_t)level, message, len, f->via.array.ptr[2].via.f64) != NX_OK)
@@ -190,12 +171,14 @@ static bool unpack_metrics(nx_result_t *r, const msgpack_object *f)
 {
     nx_metrics_t *m = nx_result_metrics_mut(r);
     uint64_t host_calls, suspensions;
-    if (!is_array(f, 6) || !uint_of(&f->via.array.ptr[0], UINT64_MAX, &m->duration_us) ||
-        !uint_of(&f->via.array.ptr[1], UINT64_MAX, &m->compile_us) ||
+    if (!is_array(f, 8) || !nx_read_uint(&f->via.array.ptr[0], UINT64_MAX, &m->duration_us) ||
+        !nx_read_uint(&f->via.array.ptr[1], UINT64_MAX, &m->compile_us) ||
         f->via.array.ptr[2].type != MSGPACK_OBJECT_BOOLEAN ||
-        !uint_of(&f->via.array.ptr[3], UINT64_MAX, &m->memory_bytes) ||
-        !uint_of(&f->via.array.ptr[4], UINT32_MAX, &host_calls) ||
-        !uint_of(&f->via.array.ptr[5], UINT32_MAX, &suspensions))
+        !nx_read_uint(&f->via.array.ptr[3], UINT64_MAX, &m->memory_bytes) ||
+        !nx_read_uint(&f->via.array.ptr[4], UINT32_MAX, &host_calls) ||
+        !nx_read_uint(&f->via.array.ptr[5], UINT32_MAX, &suspensions) ||
+        !nx_read_uint(&f->via.array.ptr[6], UINT64_MAX, &m->instructions) ||
+        !nx_read_uint(&f->via.array.ptr[7], UINT64_MAX, &m->guest_cpu_us))
         return false;
     m->cache_hit = f->via.array.ptr[2].via.boolean;
     m->host_calls = (uint32_t)host_calls;

@@ -1,4 +1,4 @@
-/* result_codec.c - a result as one document, in MessagePack or JSON
+/* result_serialize.c - a result as one document, in MessagePack or JSON
  * (nx_result_to_msgpack, nx_result_to_json). One walker describes the
  * document; two emitters write it, so the two forms cannot drift apart.
  *
@@ -7,7 +7,7 @@
  *    logs:[{level, message, timestamp}], suspension, pendingCalls:[...],
  *    error:{code, message, stack, line, column, sourceLine},
  *    metrics:{durationUs, compileUs, cacheHit, memoryBytes, hostCalls,
- *             suspensions}}
+ *             suspensions, instructions, guestCpuUs}}
  */
 #include <jansson.h>
 #include <msgpack.h>
@@ -75,7 +75,7 @@ static void walk_error(emitter_t *em, const nx_error_info_t *e)
 
 static void walk_metrics(emitter_t *em, const nx_metrics_t *m)
 {
-    em->map(em, 6);
+    em->map(em, 8);
     field_uint(em, "durationUs", m->duration_us);
     field_uint(em, "compileUs", m->compile_us);
     em->str(em, "cacheHit");
@@ -83,6 +83,8 @@ static void walk_metrics(emitter_t *em, const nx_metrics_t *m)
     field_uint(em, "memoryBytes", m->memory_bytes);
     field_uint(em, "hostCalls", m->host_calls);
     field_uint(em, "suspensions", m->suspensions);
+    field_uint(em, "instructions", m->instructions);
+    field_uint(em, "guestCpuUs", m->guest_cpu_us);
     em->end(em);
 }
 

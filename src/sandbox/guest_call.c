@@ -38,8 +38,9 @@ nx_code_t nx_guest_call(nx_instance_t *inst, nx_guest_export_t which, const void
         *why = "cannot arm the deadline (the watchdog thread did not start)";
         return NX_E_INTERNAL_ERROR;
     }
-    uint64_t t0 = nx_clock_ns();
+    uint64_t t0 = nx_clock_ns(), cpu0 = nx_thread_cpu_ns();
     facts->trap = nx_instance_call(inst, t, which, (uint32_t)len, &facts->ret);
+    facts->guest_cpu_ns = nx_thread_cpu_ns() - cpu0;
     facts->guest_ns = nx_clock_ns() - t0;
     facts->deadline_passed = nx_deadline_disarm(t);
     facts->memory_cap_hit = t->memory_cap_hit;

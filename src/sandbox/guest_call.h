@@ -27,6 +27,8 @@ typedef struct nx_guest_call_facts {
     uint32_t ret;            /* the export's return value (no trap) */
     uint64_t memory_bytes;   /* linear memory when the call ended */
     uint64_t guest_ns;       /* wall time spent inside the call */
+    uint64_t guest_cpu_ns;   /* this thread's CPU time inside the call (host
+                                calls the guest made included) */
 } nx_guest_call_facts_t;
 
 /* Calls export which of inst on the calling thread with input, under

@@ -120,6 +120,23 @@ volatile uint32_t *nx_instance_interrupt_flag(nx_instance_t *inst)
     return (volatile uint32_t *)(inst->guest.w2c_memory.data + inst->snapshot->layout.interrupt_flag);
 }
 
+void nx_instance_meter_start(nx_instance_t *inst, int64_t budget, uint32_t value_limit)
+{
+    const nx_abi_layout_t *l = &inst->snapshot->layout;
+    uint8_t *mem = inst->guest.w2c_memory.data;
+    uint64_t zero = 0;
+    memcpy(mem + l->instruction_count, &zero, sizeof zero);
+    memcpy(mem + l->instruction_budget, &budget, sizeof budget);
+    memcpy(mem + l->value_limit, &value_limit, sizeof value_limit);
+}
+
+uint64_t nx_instance_instructions(const nx_instance_t *inst)
+{
+    uint64_t n;
+    memcpy(&n, inst->guest.w2c_memory.data + inst->snapshot->layout.instruction_count, sizeof n);
+    return n;
+}
+
 nx_code_t nx_instance_write_input(nx_instance_t *inst, const void *bytes, size_t len)
 {
     if (len >= UINT32_MAX - 1)
@@ -238,7 +255,10 @@ static bool layout_in_bounds(const nx_abi_layout_t *l, uint32_t size)
 {
     return l->abi_version == NX_ABI_VERSION && l->reply_capacity == NX_ABI_REPLY_CAPACITY &&
            (uint64_t)l->reply_buffer + l->reply_capacity <= size &&
-           (uint64_t)l->interrupt_flag + 4 <= size && l->interrupt_flag % 4 == 0;
+           (uint64_t)l->interrupt_flag + 4 <= size && l->interrupt_flag % 4 == 0 &&
+           (uint64_t)l->instruction_count + 8 <= size && l->instruction_count % 8 == 0 &&
+           (uint64_t)l->instruction_budget + 8 <= size && l->instruction_budget % 8 == 0 &&
+           (uint64_t)l->value_limit + 4 <= size && l->value_limit % 4 == 0;
 }
 
 static nx_code_t initialise(nx_instance_t *inst, nx_thread_t *t, uint32_t flags,

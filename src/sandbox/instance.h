@@ -102,6 +102,15 @@ static inline const nx_abi_layout_t *nx_instance_layout(const nx_instance_t *ins
 /* The guest's interrupt flag, as the deadline signal writes it. */
 volatile uint32_t *nx_instance_interrupt_flag(nx_instance_t *inst);
 
+/* Before a handler's first segment: zeroes the guest's instruction count
+ * and sets its budget (INT64_MAX: none) and the largest value it encodes
+ * (guest/meter.h). */
+void nx_instance_meter_start(nx_instance_t *inst, int64_t budget, uint32_t value_limit);
+/* The guest's instruction count as it stands: a handler could only change
+ * it by corrupting its own memory, and then gains nothing the wall-clock
+ * timeout does not bound. */
+uint64_t nx_instance_instructions(const nx_instance_t *inst);
+
 /* Linear memory size in bytes right now. */
 static inline uint64_t nx_instance_memory_bytes(const nx_instance_t *inst)
 {
