@@ -87,6 +87,12 @@ export interface NexusConfig {
   /** Everything recorded, summed (16 MiB). */
   maxOutputBytes?: number;
   /**
+   * Bytecode instructions per execution, resumes included (none by
+   * default). Over it: a RESOURCE_LIMIT error result, which the handler
+   * cannot catch. Counts are deterministic, unlike the time limits.
+   */
+  maxInstructions?: number;
+  /**
    * The key suspended executions are sealed with (HMAC-SHA256) when they
    * leave the process: 16 to 64 bytes (a string: its UTF-8). The same on
    * every runtime that shares executions; keep it secret (whoever has it
@@ -117,6 +123,7 @@ export interface ExecutionLimits {
   maxLogs?: number;
   maxStateKeys?: number;
   maxOutputBytes?: number;
+  maxInstructions?: number;
 }
 
 /**
@@ -213,6 +220,10 @@ export interface ExecutionMetrics {
   hostCalls: number;
   /** Times this execution suspended so far. */
   suspensions: number;
+  /** Bytecode instructions the handler ran (summed likewise). */
+  instructions: number;
+  /** CPU time of the thread in the sandbox, microseconds (compilation excluded; summed likewise). */
+  guestCpuUs: number;
 }
 
 /**

@@ -12,7 +12,7 @@ const { invalid } = require('./errors.js');
 // runtime's default).
 const LIMIT_KEYS = [
   'timeoutMs', 'memoryLimitMb', 'maxHostCalls', 'maxValueBytes', 'maxLogBytes',
-  'maxEvents', 'maxViewCommands', 'maxLogs', 'maxStateKeys', 'maxOutputBytes',
+  'maxEvents', 'maxViewCommands', 'maxLogs', 'maxStateKeys', 'maxOutputBytes', 'maxInstructions',
 ];
 const U32_CONFIG = [
   'maxInstances', 'prewarmInstances', 'acquireTimeoutMs', 'suspensionTtlMs', 'deadlineMs', ...LIMIT_KEYS,

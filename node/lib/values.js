@@ -426,7 +426,8 @@ const K = {};
 for (const k of ['status', 'returnValue', 'stateMutations', 'events', 'viewCommands', 'logs', 'suspension',
   'pendingCalls', 'error', 'metrics', 'key', 'op', 'value', 'name', 'payload', 'componentId', 'type', 'args',
   'level', 'message', 'timestamp', 'id', 'extension', 'method', 'code', 'stack', 'line', 'column', 'sourceLine',
-  'durationUs', 'compileUs', 'cacheHit', 'memoryBytes', 'hostCalls', 'suspensions']) K[k] = keyBytes(k);
+  'durationUs', 'compileUs', 'cacheHit', 'memoryBytes', 'hostCalls', 'suspensions',
+  'instructions', 'guestCpuUs']) K[k] = keyBytes(k);
 
 function expectKey(key) {
   for (let i = 0; i < key.length; i++) if (input[at + i] !== key[i]) throw LAYOUT;
@@ -506,14 +507,16 @@ function errorInfo() {
 }
 
 function metrics() {
-  expectMap(6);
+  expectMap(8);
   expectKey(K.durationUs); const durationUs = read();
   expectKey(K.compileUs); const compileUs = read();
   expectKey(K.cacheHit); const cacheHit = read();
   expectKey(K.memoryBytes); const memoryBytes = read();
   expectKey(K.hostCalls); const hostCalls = read();
   expectKey(K.suspensions); const suspensions = read();
-  return { durationUs, compileUs, cacheHit, memoryBytes, hostCalls, suspensions };
+  expectKey(K.instructions); const instructions = read();
+  expectKey(K.guestCpuUs); const guestCpuUs = read();
+  return { durationUs, compileUs, cacheHit, memoryBytes, hostCalls, suspensions, instructions, guestCpuUs };
 }
 
 // An execution's result from the first length bytes of buffer.

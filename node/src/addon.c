@@ -128,23 +128,13 @@ static bool read_config(napi_env env, napi_value config, nx_config_t *cfg, char 
         nxa_throw(env, "INVALID_ARGUMENT", "config must be an object");
         return false;
     }
-    nx_limits_t *l = &cfg->limits;
+    if (!nxa_limits(env, config, &cfg->limits))
+        return false;
     const u32_field_t fields[] = {
-        { "timeoutMs", &l->timeout_ms },
-        { "memoryLimitMb", &l->memory_mb },
-        { "maxHostCalls", &l->max_host_calls },
-        { "maxValueBytes", &l->max_value_bytes },
-        { "maxLogBytes", &l->max_log_bytes },
-        { "maxEvents", &l->max_events },
-        { "maxViewCommands", &l->max_view_commands },
-        { "maxLogs", &l->max_logs },
-        { "maxStateKeys", &l->max_state_keys },
-        { "maxOutputBytes", &l->max_output_bytes },
         { "maxInstances", &cfg->max_instances },
         { "prewarmInstances", &cfg->prewarm_instances },
         { "acquireTimeoutMs", &cfg->acquire_timeout_ms },
         { "suspensionTtlMs", &cfg->suspension_ttl_ms },
-        { "deadlineMs", &l->deadline_ms },
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         napi_value v;

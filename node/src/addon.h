@@ -99,6 +99,9 @@ bool nxa_optional_bytes(napi_env env, napi_value v, const char *what, const void
                         size_t *len, bool *present);
 /* A uint32 from a number that is a non-negative integer below 2^32. */
 bool nxa_u32(napi_env env, napi_value v, const char *what, uint32_t *out);
+/* Fills the fields of l named in obj ({ timeoutMs, memoryLimitMb, ...,
+ * deadlineMs, maxInstructions }); absent or null ones are left as they are. */
+bool nxa_limits(napi_env env, napi_value obj, nx_limits_t *l);
 /* A bool from a boolean. */
 bool nxa_bool(napi_env env, napi_value v, const char *what, bool *out);
 /* Sets obj[name] = value helpers; false (with an exception) on failure. */

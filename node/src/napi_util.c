@@ -1,7 +1,7 @@
 /* napi_util.c - napi plumbing shared by the addon: turning a failed
  * napi_status into a thrown Error, making Errors that carry a .code, and
- * reading arguments (strings, byte buffers, integers, booleans) with
- * INVALID_ARGUMENT errors for wrong types. */
+ * reading arguments (strings, byte buffers, integers, booleans, the
+ * limits object) with INVALID_ARGUMENT errors for wrong types. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,4 +204,34 @@ bool nxa_set_string(napi_env env, napi_value obj, const char *name, const char *
     napi_value v;
     return NXA_OK(env, napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &v)) &&
            NXA_OK(env, napi_set_named_property(env, obj, name, v));
+}
+
+/* The one table from the Node names of the limits to nx_limits_t's fields,
+ * for the runtime's config and an execution's context.limits alike. */
+bool nxa_limits(napi_env env, napi_value obj, nx_limits_t *l)
+{
+    const struct { const char *name; uint32_t *field; } fields[] = {
+        { "timeoutMs", &l->timeout_ms },
+        { "memoryLimitMb", &l->memory_mb },
+        { "maxHostCalls", &l->max_host_calls },
+        { "maxValueBytes", &l->max_value_bytes },
+        { "maxLogBytes", &l->max_log_bytes },
+        { "maxEvents", &l->max_events },
+        { "maxViewCommands", &l->max_view_commands },
+        { "maxLogs", &l->max_logs },
+        { "maxStateKeys", &l->max_state_keys },
+        { "maxOutputBytes", &l->max_output_bytes },
+        { "deadlineMs", &l->deadline_ms },
+        { "maxInstructions", &l->max_instructions },
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        napi_value v;
+        bool nullish;
+        if (!NXA_OK(env, napi_get_named_property(env, obj, fields[i].name, &v)) ||
+            !nxa_is_nullish(env, v, &nullish))
+            return false;
+        if (!nullish && !nxa_u32(env, v, fields[i].name, fields[i].field))
+            return false;
+    }
+    return true;
 }

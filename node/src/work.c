@@ -141,36 +141,6 @@ static void free_work(nxa_work_t *w)
     free(w);
 }
 
-/* Per-execution limits from an object such as { timeoutMs: 100 } (absent
- * or 0: the runtime's default). Returns false with an exception pending. */
-static bool read_limits(napi_env env, napi_value obj, nx_limits_t *l)
-{
-    const struct { const char *name; uint32_t *field; } fields[] = {
-        { "timeoutMs", &l->timeout_ms },
-        { "memoryLimitMb", &l->memory_mb },
-        { "maxHostCalls", &l->max_host_calls },
-        { "maxValueBytes", &l->max_value_bytes },
-        { "maxLogBytes", &l->max_log_bytes },
-        { "maxEvents", &l->max_events },
-        { "maxViewCommands", &l->max_view_commands },
-        { "maxLogs", &l->max_logs },
-        { "maxStateKeys", &l->max_state_keys },
-        { "maxOutputBytes", &l->max_output_bytes },
-        { "deadlineMs", &l->deadline_ms },
-    };
-    memset(l, 0, sizeof *l);
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        napi_value v;
-        bool nullish;
-        if (!NXA_OK(env, napi_get_named_property(env, obj, fields[i].name, &v)) ||
-            !nxa_is_nullish(env, v, &nullish))
-            return false;
-        if (!nullish && !nxa_u32(env, v, fields[i].name, fields[i].field))
-            return false;
-    }
-    return true;
-}
-
 /* Builds the context from (panelId, handlerName, state, args, scope,
  * capabilities, limits): strings or null, MessagePack Buffers or null, an
  * array of strings or their newline-joined string or null, a limits object
@@ -262,7 +232,8 @@ static bool build_context(napi_env env, const napi_value *a, nx_context_t **out,
         ok = nxa_is_nullish(env, a[6], &nullish);
     if (ok && !nullish) {
         nx_limits_t limits;
-        ok = read_limits(env, a[6], &limits);
+        memset(&limits, 0, sizeof limits);
+        ok = nxa_limits(env, a[6], &limits);
         if (ok && (code = nx_context_set_limits(ctx, &limits)) != NX_OK) {
             nxa_throw(env, nx_code_name(code), "invalid limits");
             ok = false;

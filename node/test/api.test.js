@@ -42,6 +42,48 @@ test('per-execution limits in the context', async () => {
   await assert.rejects(rt.executeHandler('return 1', { limits: { timeoutMs: -1 } }), (e) => e.code === 'INVALID_ARGUMENT');
 });
 
+test('an instruction budget: deterministic counts, uncatchable, summed over segments', async () => {
+  // Only the budget can end this loop: its time limit is a minute.
+  const loop = await rt.executeHandler('try { for (;;) {} } catch (e) { return "caught" }',
+    { limits: { maxInstructions: 100000, timeoutMs: 60000 } });
+  assert.equal(loop.error.code, 'RESOURCE_LIMIT');
+  assert.match(loop.error.message, /budget of 100000 instructions/);
+  assert.ok(loop.metrics.instructions >= 100000, String(loop.metrics.instructions));
+  assert.ok(loop.metrics.guestCpuUs > 0);
+
+  const work = 'let s = 0; for (let i = 0; i < 1000; i++) s += i; return s';
+  const a = await rt.executeHandler(work);
+  const b = await rt.executeHandler(work);
+  assert.equal(a.returnValue, 499500);
+  assert.ok(a.metrics.instructions > 1000);
+  assert.equal(a.metrics.instructions, b.metrics.instructions);
+  const tight = await rt.executeHandler(work, { limits: { maxInstructions: a.metrics.instructions - 1 } });
+  assert.equal(tight.error.code, 'RESOURCE_LIMIT');
+  const exact = await rt.executeHandler(work, { limits: { maxInstructions: a.metrics.instructions } });
+  assert.equal(exact.returnValue, 499500);
+
+  // The runtime's default applies to each execution, and the budget spans the
+  // segments of one that awaits an extension.
+  const budgeted = new NexusRuntime({ maxInstructions: 200000 });
+  try {
+    budgeted.registerExtension('http', ['get'], async () => 1);
+    const spin = 'let n = 0; for (let i = 0; i < 3000; i++) n++; await $ext.http.get("x"); ' +
+      'for (let i = 0; i < 3000; i++) n++; return n';
+    const r = await budgeted.executeHandler(spin, { capabilities: ['ext:http'] });
+    assert.equal(r.status, 'success', JSON.stringify(r.error));
+    const perHalf = r.metrics.instructions / 2;
+    const over = await budgeted.executeHandler(spin,
+      { capabilities: ['ext:http'], limits: { maxInstructions: Math.ceil(perHalf * 1.5) } });
+    assert.equal(over.error.code, 'RESOURCE_LIMIT');
+    assert.equal(over.metrics.suspensions, 1);
+    const forever = await budgeted.executeHandler('for (;;) {}', { limits: { timeoutMs: 60000 } });
+    assert.equal(forever.error.code, 'RESOURCE_LIMIT');
+  } finally {
+    await budgeted.shutdown();
+  }
+  await assert.rejects(rt.executeHandler('return 1', { limits: { maxInstructions: 1.5 } }), (e) => e.code === 'INVALID_ARGUMENT');
+});
+
 test('$host interfaces served by JavaScript: values, undefined, errors with onError', async () => {
   errors.length = 0;
   const r = await rt.executeHandler(
