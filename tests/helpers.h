@@ -150,4 +150,14 @@ static inline nx_runtime_t *make_runtime(void)
     return rt;
 }
 
+/* make_runtime() with extension db.get registered and answered by the
+ * caller: the runtime of tests whose handlers suspend on one call. */
+static inline nx_runtime_t *make_runtime_with_db(void)
+{
+    nx_runtime_t *rt = make_runtime();
+    static const char *const db[] = { "get" };
+    assert_int_equal(nx_runtime_register_extension(rt, "db", db, 1, NULL, NULL, NULL), NX_OK);
+    return rt;
+}
+
 #endif

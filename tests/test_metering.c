@@ -11,9 +11,7 @@ static nx_runtime_t *rt;
 static int setup(void **state)
 {
     (void)state;
-    rt = make_runtime();
-    static const char *const db[] = { "get" };
-    assert_int_equal(nx_runtime_register_extension(rt, "db", db, 1, NULL, NULL, NULL), NX_OK);
+    rt = make_runtime_with_db();
     return 0;
 }
 

@@ -107,12 +107,6 @@ nxa_runtime_t *nxa_unwrap_runtime(napi_env env, napi_value v)
     return unwrap_tagged(env, v, &RUNTIME_TAG, "not a Nexus runtime object");
 }
 
-/* The config object's fields, each a uint32 (absent: the C default). */
-typedef struct u32_field {
-    const char *name;
-    uint32_t *field;
-} u32_field_t;
-
 static bool read_config(napi_env env, napi_value config, nx_config_t *cfg, char **cache_dir)
 {
     *cache_dir = NULL;
@@ -130,20 +124,14 @@ static bool read_config(napi_env env, napi_value config, nx_config_t *cfg, char 
     }
     if (!nxa_limits(env, config, &cfg->limits))
         return false;
-    const u32_field_t fields[] = {
+    const nxa_u32_field_t fields[] = {
         { "maxInstances", &cfg->max_instances },
         { "prewarmInstances", &cfg->prewarm_instances },
         { "acquireTimeoutMs", &cfg->acquire_timeout_ms },
         { "suspensionTtlMs", &cfg->suspension_ttl_ms },
     };
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        napi_value v;
-        if (!NXA_OK(env, napi_get_named_property(env, config, fields[i].name, &v)) ||
-            !nxa_is_nullish(env, v, &nullish))
-            return false;
-        if (!nullish && !nxa_u32(env, v, fields[i].name, fields[i].field))
-            return false;
-    }
+    if (!nxa_u32_fields(env, config, fields, sizeof fields / sizeof fields[0]))
+        return false;
     napi_value v;
     if (!NXA_OK(env, napi_get_named_property(env, config, "cacheMaxBytes", &v)) ||
         !nxa_is_nullish(env, v, &nullish))

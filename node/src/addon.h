@@ -99,6 +99,13 @@ bool nxa_optional_bytes(napi_env env, napi_value v, const char *what, const void
                         size_t *len, bool *present);
 /* A uint32 from a number that is a non-negative integer below 2^32. */
 bool nxa_u32(napi_env env, napi_value v, const char *what, uint32_t *out);
+/* Reads obj[name] into *field for each of n fields, each a uint32;
+ * absent or null ones are left as they are. */
+typedef struct nxa_u32_field {
+    const char *name;
+    uint32_t *field;
+} nxa_u32_field_t;
+bool nxa_u32_fields(napi_env env, napi_value obj, const nxa_u32_field_t *fields, size_t n);
 /* Fills the fields of l named in obj ({ timeoutMs, memoryLimitMb, ...,
  * deadlineMs, maxInstructions }); absent or null ones are left as they are. */
 bool nxa_limits(napi_env env, napi_value obj, nx_limits_t *l);

@@ -206,11 +206,25 @@ bool nxa_set_string(napi_env env, napi_value obj, const char *name, const char *
            NXA_OK(env, napi_set_named_property(env, obj, name, v));
 }
 
+bool nxa_u32_fields(napi_env env, napi_value obj, const nxa_u32_field_t *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        napi_value v;
+        bool nullish;
+        if (!NXA_OK(env, napi_get_named_property(env, obj, fields[i].name, &v)) ||
+            !nxa_is_nullish(env, v, &nullish))
+            return false;
+        if (!nullish && !nxa_u32(env, v, fields[i].name, fields[i].field))
+            return false;
+    }
+    return true;
+}
+
 /* The one table from the Node names of the limits to nx_limits_t's fields,
  * for the runtime's config and an execution's context.limits alike. */
 bool nxa_limits(napi_env env, napi_value obj, nx_limits_t *l)
 {
-    const struct { const char *name; uint32_t *field; } fields[] = {
+    const nxa_u32_field_t fields[] = {
         { "timeoutMs", &l->timeout_ms },
         { "memoryLimitMb", &l->memory_mb },
         { "maxHostCalls", &l->max_host_calls },
@@ -224,14 +238,5 @@ bool nxa_limits(napi_env env, napi_value obj, nx_limits_t *l)
         { "deadlineMs", &l->deadline_ms },
         { "maxInstructions", &l->max_instructions },
     };
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        napi_value v;
-        bool nullish;
-        if (!NXA_OK(env, napi_get_named_property(env, obj, fields[i].name, &v)) ||
-            !nxa_is_nullish(env, v, &nullish))
-            return false;
-        if (!nullish && !nxa_u32(env, v, fields[i].name, fields[i].field))
-            return false;
-    }
-    return true;
+    return nxa_u32_fields(env, obj, fields, sizeof fields / sizeof fields[0]);
 }
