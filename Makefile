@@ -329,9 +329,24 @@ $(ASAN_LIB): $(ASAN_OBJS) $(GUEST_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+# The CLI built the same way: under test-asan, the CLI tests (hostile
+# sources, tokens and recordings included) run it instead of $(NEXUS).
+ASAN_NEXUS    := $(VB)/asan/nexus
+ASAN_CLI_OBJS := $(CLI_SRCS:cli/%.c=$(VB)/asan/cli/%.o)
+
+$(VB)/asan/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+-include $(ASAN_CLI_OBJS:.o=.d)
+
+$(ASAN_NEXUS): $(ASAN_CLI_OBJS) $(ASAN_LIB)
+	$(CC) $(LDFLAGS) $(SAN_FLAGS) $(ASAN_CLI_OBJS) $(ASAN_LIB) $(HOST_LIBS) -o $@
+
 $(VB)/asan/tests/%: tests/%.c $(ASAN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(TEST_FLAGS) -Itests $< $(ASAN_LIB) $(TEST_LIBS) -o $@
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(subst $(abspath $(NEXUS)),$(abspath $(ASAN_NEXUS)),$(TEST_FLAGS)) \
+	  -Itests $< $(ASAN_LIB) $(TEST_LIBS) -o $@
 
 -include $(ASAN_TESTS:=.d)
 
@@ -341,7 +356,7 @@ export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 test-unit: $(TESTS) $(NEXUS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 
-test-asan: $(ASAN_TESTS) $(NEXUS)
+test-asan: $(ASAN_TESTS) $(ASAN_NEXUS)
 	@set -e; for t in $(ASAN_TESTS); do echo "== $$t (ASan+UBSan)"; $$t; done
 
 # The CLI tests once more with every nexus command under valgrind: on the
