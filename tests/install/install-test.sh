@@ -18,13 +18,18 @@ export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 
 echo "install-test: shared: cc counter_app.c \$(pkg-config --cflags --libs nexus)"
 $cc -Wall -Werror counter_app.c $(pkg-config --cflags --libs nexus) -Wl,-rpath,"$prefix/lib" -o app-shared
-ldd ./app-shared | grep -q "$prefix/lib/libnexus.so.0" || { echo "install-test: app-shared does not use the installed libnexus.so.0" >&2; exit 1; }
+# ldd's output is kept before it is searched: `ldd | grep -q` under
+# pipefail fails whenever grep exits before ldd has written everything
+# (SIGPIPE), which a loaded machine made happen.
+libs=$(ldd ./app-shared)
+grep -qF "$prefix/lib/libnexus.so.0" <<< "$libs" || { echo "install-test: app-shared does not use the installed libnexus.so.0" >&2; exit 1; }
 ./app-shared counter.js > shared.out
 
 echo "install-test: static: cc counter_app.c \$(pkg-config --static --cflags --libs nexus)"
 # -l:libnexus.a: the static archive even though the shared one sits beside it
 $cc -Wall -Werror counter_app.c $(pkg-config --static --cflags --libs nexus | sed 's/-lnexus/-l:libnexus.a/') -o app-static
-if ldd ./app-static | grep -q libnexus; then echo "install-test: app-static links libnexus.so" >&2; exit 1; fi
+libs=$(ldd ./app-static)
+if grep -q libnexus <<< "$libs"; then echo "install-test: app-static links libnexus.so" >&2; exit 1; fi
 ./app-static counter.js > static.out
 
 make -s -C "$repo" uninstall PREFIX="$prefix"
