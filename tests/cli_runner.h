@@ -7,7 +7,9 @@
 #define NEXUS_TEST_CLI_RUNNER_H
 
 #include <jansson.h>
+#include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,8 +35,11 @@ static inline double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Runs nexus with args (NULL-terminated), capturing stdout. */
-static inline void nexus(cli_run_t *r, const char *const *args)
+/* Runs nexus with args (NULL-terminated), capturing stdout. With
+ * kill_after, nexus is a worker that dies right after its work: once its
+ * output is read it is sent SIGKILL (if it still lives), and a death by
+ * that signal is no failure (exit_code -1). */
+static inline void nexus_run(cli_run_t *r, const char *const *args, bool kill_after)
 {
     const char *argv[MAX_ARGS + 8];
     int n = 0;
@@ -66,15 +71,26 @@ static inline void nexus(cli_run_t *r, const char *const *args)
         len += (size_t)got;
     r->out[len] = '\0';
     close(fds[0]);
+    if (kill_after)
+        kill(pid, SIGKILL);
     int status;
     waitpid(pid, &status, 0);
     r->ms = now_ms() - t0;
     posix_spawn_file_actions_destroy(&fa);
+    if (kill_after && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+        r->exit_code = -1;
+        return;
+    }
     if (!WIFEXITED(status))
         fail_msg("nexus died with signal %d", WTERMSIG(status));
     r->exit_code = WEXITSTATUS(status);
     if (r->exit_code == 99)
         fail_msg("the wrapper reported errors (valgrind)");
+}
+
+static inline void nexus(cli_run_t *r, const char *const *args)
+{
+    nexus_run(r, args, false);
 }
 
 static inline json_t *parse(const cli_run_t *r)

@@ -137,6 +137,30 @@ static inline char *result_json(const nx_result_t *r)
     return json;
 }
 
+/* The whole file at path, NUL-terminated (caller frees), its length in
+ * *len unless len is NULL; NULL if it cannot be read. */
+static inline char *read_whole_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    long n = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
+        buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (!buf)
+        return NULL;
+    buf[n] = '\0';
+    if (len)
+        *len = (size_t)n;
+    return buf;
+}
+
 static inline nx_runtime_t *make_runtime(void)
 {
     crash_report_install();

@@ -134,22 +134,6 @@ static bool file_exists(const char *path)
     return lstat(path, &st) == 0;
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-    long size = ftell(fp);
-    assert_true(size >= 0);
-    rewind(fp);
-    uint8_t *buf = malloc((size_t)size + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)size, fp), (size_t)size);
-    fclose(fp);
-    *len = (size_t)size;
-    return buf;
-}
-
 static void spit(const char *path, const uint8_t *data, size_t len)
 {
     FILE *fp = fopen(path, "wb");
@@ -473,7 +457,8 @@ static void test_disk_file_format(void **state)
     char path[PATH_MAX];
     entry_file(f->dir, key, path);
     size_t len, want_len;
-    uint8_t *got = slurp(path, &len);
+    uint8_t *got = (uint8_t *)read_whole_file(path, &len);
+    assert_non_null(got);
     uint8_t *want = build_entry(ENGINE, key, data, 777, &want_len);
     assert_int_equal(len, want_len);
     assert_memory_equal(got, want, len);
@@ -632,7 +617,8 @@ typedef void (*damage_fn)(fixture_t *f, const char *path);
 static void patch_byte(const char *path, size_t offset, uint8_t xor_mask)
 {
     size_t len;
-    uint8_t *img = slurp(path, &len);
+    uint8_t *img = (uint8_t *)read_whole_file(path, &len);
+    assert_non_null(img);
     assert_true(offset < len);
     img[offset] ^= xor_mask;
     spit(path, img, len);

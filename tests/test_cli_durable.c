@@ -26,36 +26,10 @@ static const char *const HANDLER =
              "--cap", "view:update:*", "--cap", "ext:*"
 #define ANSWERS "--ext", "db.get={\"v\":1}", "--ext", "http.post=\"ok\""
 
-/* Runs nexus like a worker that dies right after its work: reads all it
- * prints, then SIGKILLs it (if it still lives) and reaps it. */
+/* Runs nexus like a worker that dies right after its work. */
 static void run_and_kill(cli_run_t *r, const char *const *args)
 {
-    const char *argv[MAX_ARGS + 2];
-    int n = 0;
-    argv[n++] = NEXUS_BIN;
-    for (int i = 0; args[i] && n < MAX_ARGS; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    pid_t pid;
-    assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ), 0);
-    close(fds[1]);
-    size_t len = 0;
-    ssize_t got;
-    while ((got = read(fds[0], r->out + len, sizeof r->out - 1 - len)) > 0)
-        len += (size_t)got;
-    r->out[len] = '\0';
-    close(fds[0]);
-    kill(pid, SIGKILL);
-    int status;
-    waitpid(pid, &status, 0);
-    posix_spawn_file_actions_destroy(&fa);
-    r->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    nexus_run(r, args, true);
 }
 
 static json_t *without_metrics(const char *text)

@@ -182,18 +182,6 @@ static void test_malformed_tokens_in_any_bytes(void **state)
 
 /* ---- recordings ------------------------------------------------------------------------------------ */
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char buf[1 << 16];
-    *len = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    char *copy = malloc(*len);
-    memcpy(copy, buf, *len);
-    return copy;
-}
-
 /* A replay prints the whole execution, and damaged recordings are refused
  * or replayed, never fatal. */
 static void test_recordings_damaged_byte_by_byte(void **state)
@@ -225,7 +213,8 @@ static void test_recordings_damaged_byte_by_byte(void **state)
     json_decref(replayed);
 
     size_t len;
-    char *bytes = read_all(rec, &len);
+    char *bytes = read_whole_file(rec, &len);
+    assert_non_null(bytes);
     unlink(rec);
     /* 40 positions spread over the file, each byte flipped on its own */
     for (int k = 0; k < 40; k++) {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "sandbox/instance.h"
 
 #ifndef QUICKJS_TESTS_DIR
@@ -37,27 +38,6 @@ static int teardown(void **state)
     (void)state;
     nx_snapshot_free(g_snapshot);
     return 0;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf) {
-        buf[n] = '\0';
-        *len = (size_t)n;
-    }
-    return buf;
 }
 
 /* Prints the guest's error report (for a failing run). */
@@ -102,7 +82,7 @@ static void run_engine_test(const char *name)
     char path[512];
     snprintf(path, sizeof path, "%s/%s", QUICKJS_TESTS_DIR, name);
     size_t len = 0;
-    char *src = read_file(path, &len);
+    char *src = read_whole_file(path, &len);
     assert_non_null(src);
 
     nx_instance_t *inst;

@@ -150,34 +150,6 @@ static char *hex_of(const uint8_t *p, size_t n)
     return s;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            char *grown = realloc(buf, cap * 2);
-            if (!grown) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf) {
-        buf[n] = '\0';
-        *len = n;
-    }
-    return buf;
-}
-
 /* ---- failures collected per case ------------------------------------------------------ */
 
 typedef struct problems {
@@ -458,7 +430,7 @@ static void load_corpus(void)
         c->path = strdup(g.gl_pathv[i]);
         const char *slash = strrchr(c->path, '/');
         c->name = strdup(slash ? slash + 1 : c->path);
-        c->source = read_file(c->path, &c->source_len);
+        c->source = read_whole_file(c->path, &c->source_len);
         if (!c->source) {
             snprintf(c->parse_error, sizeof c->parse_error, "cannot read %s", c->path);
             continue;

@@ -29,31 +29,12 @@ static nx_snapshot_t *g_raw;
 static char g_dir[1024];
 static char *g_harness;
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
 /* harness + fixture, wrapped by before/after (either may be ""). */
 static char *fixture_source(const char *name, const char *before, const char *after)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/%s", g_dir, name);
-    char *body = read_text(path);
+    char *body = read_whole_file(path, NULL);
     assert_non_null(body);
     size_t n = strlen(before) + strlen(g_harness) + strlen(body) + strlen(after) + 4;
     char *src = malloc(n);
@@ -277,7 +258,7 @@ int main(void)
     snprintf(slash ? slash + 1 : g_dir, sizeof g_dir - (size_t)(slash ? slash + 1 - g_dir : 0), "modern");
     char path[1200];
     snprintf(path, sizeof path, "%s/_harness.js", g_dir);
-    g_harness = read_text(path);
+    g_harness = read_whole_file(path, NULL);
     if (!g_harness) {
         fprintf(stderr, "no fixture harness at %s\n", path);
         return 1;
