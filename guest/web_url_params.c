@@ -166,51 +166,41 @@ int params_reset(params_t *q, const url_record_t *u)
     return u->has_query ? params_parse(q, u->query.p ? u->query.p : "", u->query.len) : 0;
 }
 
+/* Reads UTF-8 as the UTF-16 code units it encodes, one at a time. */
+typedef struct utf16_reader {
+    const char *s;
+    size_t len, i;
+    uint32_t pending; /* the low surrogate of a pair, once the high one was read */
+} utf16_reader_t;
+
+/* The next code unit, or UINT32_MAX at the end. */
+static uint32_t next_utf16_unit(utf16_reader_t *r)
+{
+    if (r->pending) {
+        uint32_t unit = r->pending;
+        r->pending = 0;
+        return unit;
+    }
+    if (r->i >= r->len)
+        return UINT32_MAX;
+    uint8_t c = (uint8_t)r->s[r->i];
+    size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+    uint32_t cp = k == 1 ? c : k == 2 ? c & 0x1f : k == 3 ? c & 0x0f : c & 0x07;
+    for (size_t x = 1; x < k && r->i + x < r->len; x++)
+        cp = (cp << 6) | ((uint8_t)r->s[r->i + x] & 0x3f);
+    r->i += k;
+    if (cp < 0x10000)
+        return cp;
+    r->pending = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+    return 0xd800 + ((cp - 0x10000) >> 10);
+}
+
 /* Compares by UTF-16 code units, as the specification sorts. */
 static int utf16_compare(const char *a, size_t al, const char *b, size_t bl)
 {
-    size_t i = 0, j = 0;
-    uint32_t pending_a = 0, pending_b = 0;
+    utf16_reader_t ra = { a, al, 0, 0 }, rb = { b, bl, 0, 0 };
     for (;;) {
-        uint32_t ua, ub;
-        if (pending_a) {
-            ua = pending_a;
-            pending_a = 0;
-        } else if (i < al) {
-            uint8_t c = (uint8_t)a[i];
-            size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-            uint32_t cp = k == 1 ? c : k == 2 ? c & 0x1f : k == 3 ? c & 0x0f : c & 0x07;
-            for (size_t x = 1; x < k && i + x < al; x++)
-                cp = (cp << 6) | ((uint8_t)a[i + x] & 0x3f);
-            i += k;
-            if (cp >= 0x10000) {
-                ua = 0xd800 + ((cp - 0x10000) >> 10);
-                pending_a = 0xdc00 + ((cp - 0x10000) & 0x3ff);
-            } else {
-                ua = cp;
-            }
-        } else {
-            ua = UINT32_MAX;
-        }
-        if (pending_b) {
-            ub = pending_b;
-            pending_b = 0;
-        } else if (j < bl) {
-            uint8_t c = (uint8_t)b[j];
-            size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-            uint32_t cp = k == 1 ? c : k == 2 ? c & 0x1f : k == 3 ? c & 0x0f : c & 0x07;
-            for (size_t x = 1; x < k && j + x < bl; x++)
-                cp = (cp << 6) | ((uint8_t)b[j + x] & 0x3f);
-            j += k;
-            if (cp >= 0x10000) {
-                ub = 0xd800 + ((cp - 0x10000) >> 10);
-                pending_b = 0xdc00 + ((cp - 0x10000) & 0x3ff);
-            } else {
-                ub = cp;
-            }
-        } else {
-            ub = UINT32_MAX;
-        }
+        uint32_t ua = next_utf16_unit(&ra), ub = next_utf16_unit(&rb);
         if (ua == UINT32_MAX && ub == UINT32_MAX)
             return 0;
         if (ua == UINT32_MAX)
