@@ -76,6 +76,21 @@ static void capture_atoms(JSContext *ctx)
     bi.atom_async_iterator = JS_ValueToAtom(ctx, bi.symbol_async_iterator);
 }
 
+/* From an empty collection made by ctor: its class id, and the next
+ * method of the iterators that iter_method (entries, values) returns. */
+static void collection_facts(JSContext *ctx, JSValueConst ctor, JSValueConst iter_method,
+                             JSClassID *class_id, JSValue *iter_next)
+{
+    JSValue c = JS_CallConstructor(ctx, ctor, 0, NULL);
+    *class_id = JS_GetObjectClassID(c);
+    JSValue iter = JS_Call(ctx, iter_method, c, 0, NULL);
+    JSValue iter_proto = JS_GetPrototype(ctx, iter);
+    *iter_next = prop(ctx, iter_proto, "next");
+    JS_FreeValue(ctx, iter_proto);
+    JS_FreeValue(ctx, iter);
+    JS_FreeValue(ctx, c);
+}
+
 static void capture_collections(JSContext *ctx, JSValueConst g)
 {
     bi.array_ctor = prop(ctx, g, "Array");
@@ -89,14 +104,7 @@ static void capture_collections(JSContext *ctx, JSValueConst g)
     bi.map_set = prop(ctx, proto, "set");
     bi.map_entries = prop(ctx, proto, "entries");
     JS_FreeValue(ctx, proto);
-    JSValue map = JS_CallConstructor(ctx, bi.map_ctor, 0, NULL);
-    bi.class_map = JS_GetObjectClassID(map);
-    JSValue map_iter = JS_Call(ctx, bi.map_entries, map, 0, NULL);
-    JSValue map_iter_proto = JS_GetPrototype(ctx, map_iter);
-    bi.map_iter_next = prop(ctx, map_iter_proto, "next");
-    JS_FreeValue(ctx, map_iter_proto);
-    JS_FreeValue(ctx, map_iter);
-    JS_FreeValue(ctx, map);
+    collection_facts(ctx, bi.map_ctor, bi.map_entries, &bi.class_map, &bi.map_iter_next);
 
     bi.set_ctor = prop(ctx, g, "Set");
     proto = prop(ctx, bi.set_ctor, "prototype");
@@ -106,14 +114,7 @@ static void capture_collections(JSContext *ctx, JSValueConst g)
     bi.set_values = prop(ctx, proto, "values");
     bi.set_size = getter_of(ctx, proto, "size");
     JS_FreeValue(ctx, proto);
-    JSValue set = JS_CallConstructor(ctx, bi.set_ctor, 0, NULL);
-    bi.class_set = JS_GetObjectClassID(set);
-    JSValue iter = JS_Call(ctx, bi.set_values, set, 0, NULL);
-    JSValue iter_proto = JS_GetPrototype(ctx, iter);
-    bi.set_iter_next = prop(ctx, iter_proto, "next");
-    JS_FreeValue(ctx, iter_proto);
-    JS_FreeValue(ctx, iter);
-    JS_FreeValue(ctx, set);
+    collection_facts(ctx, bi.set_ctor, bi.set_values, &bi.class_set, &bi.set_iter_next);
 }
 
 static void capture_buffers(JSContext *ctx, JSValueConst g)
