@@ -24,6 +24,7 @@
 #include <openssl/sha.h>
 
 #include "cache/cache.h"
+#include "helpers.h"
 
 /* Not in cache.h on purpose: the entry validator, exported for tests and
  * the fuzz target only. */
@@ -480,7 +481,7 @@ static void test_decode_entry_in_memory(void **state)
     memset(key, 0x42, 32);
     memset(other, 0x43, 32);
     uint8_t *data = make_data(6, 64);
-    size_t len;
+    size_t len = 0;
     uint8_t *img = build_entry(ENGINE, key, data, 64, &len);
     const uint8_t *payload = NULL;
     size_t payload_len = 0;
@@ -616,7 +617,7 @@ typedef void (*damage_fn)(fixture_t *f, const char *path);
 
 static void patch_byte(const char *path, size_t offset, uint8_t xor_mask)
 {
-    size_t len;
+    size_t len = 0;
     uint8_t *img = (uint8_t *)read_whole_file(path, &len);
     assert_non_null(img);
     assert_true(offset < len);

@@ -212,7 +212,7 @@ static void test_recordings_damaged_byte_by_byte(void **state)
     json_decref(original);
     json_decref(replayed);
 
-    size_t len;
+    size_t len = 0;
     char *bytes = read_whole_file(rec, &len);
     assert_non_null(bytes);
     unlink(rec);
