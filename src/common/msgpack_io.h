@@ -9,6 +9,7 @@
 #include <msgpack.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/values.h"
@@ -59,6 +60,21 @@ static inline bool nx_read_u32(const msgpack_object *o, uint32_t *out)
         return false;
     *out = (uint32_t)v;
     return true;
+}
+
+/* A str object holding no U+0000 (which a C string would cut short) as a
+ * malloc'd C string (owner: caller, free()); NULL for anything else or
+ * when out of memory. */
+static inline char *nx_read_cstring(const msgpack_object *o)
+{
+    if (o->type != MSGPACK_OBJECT_STR || memchr(o->via.str.ptr, 0, o->via.str.size))
+        return NULL;
+    char *s = malloc(o->via.str.size + 1);
+    if (s) {
+        memcpy(s, o->via.str.ptr, o->via.str.size);
+        s[o->via.str.size] = '\0';
+    }
+    return s;
 }
 
 /* Unpacks buf, which must be exactly one value, into zone. The bytes are

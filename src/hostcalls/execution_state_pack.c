@@ -148,18 +148,11 @@ static char *string_of(const msgpack_object *o, bool nil_ok, bool *ok)
 {
     if (o->type == MSGPACK_OBJECT_NIL && nil_ok)
         return NULL;
-    if (o->type != MSGPACK_OBJECT_STR || memchr(o->via.str.ptr, 0, o->via.str.size) ||
-        !nx_utf8_valid(o->via.str.ptr, o->via.str.size)) {
+    char *s = o->type == MSGPACK_OBJECT_STR && nx_utf8_valid(o->via.str.ptr, o->via.str.size)
+                  ? nx_read_cstring(o)
+                  : NULL;
+    if (!s)
         *ok = false;
-        return NULL;
-    }
-    char *s = malloc(o->via.str.size + 1);
-    if (!s) {
-        *ok = false;
-        return NULL;
-    }
-    memcpy(s, o->via.str.ptr, o->via.str.size);
-    s[o->via.str.size] = '\0';
     return s;
 }
 

@@ -131,26 +131,12 @@ static bool key_is(const msgpack_object *o, const char *key)
     return o->type == MSGPACK_OBJECT_STR && o->via.str.size == n && memcmp(o->via.str.ptr, key, n) == 0;
 }
 
-/* A str object as a C string; NULL for anything else or a str holding
- * U+0000 (which a C string would cut short). Owner: caller, free(). */
-static char *object_string(const msgpack_object *o)
-{
-    if (o->type != MSGPACK_OBJECT_STR || memchr(o->via.str.ptr, 0, o->via.str.size))
-        return NULL;
-    char *s = malloc(o->via.str.size + 1);
-    if (s) {
-        memcpy(s, o->via.str.ptr, o->via.str.size);
-        s[o->via.str.size] = '\0';
-    }
-    return s;
-}
-
 static nx_code_t set_string(nx_context_t *ctx, const msgpack_object *o,
                             nx_code_t (*set)(nx_context_t *, const char *))
 {
     if (o->type == MSGPACK_OBJECT_NIL)
         return NX_OK;
-    char *s = object_string(o);
+    char *s = nx_read_cstring(o);
     nx_code_t code = s ? set(ctx, s) : NX_E_INVALID_ARGUMENT;
     free(s);
     return code;
@@ -172,7 +158,7 @@ static nx_code_t set_capabilities(nx_context_t *ctx, const msgpack_object *o)
         return NX_E_INVALID_ARGUMENT;
     nx_code_t code = NX_OK;
     for (uint32_t i = 0; code == NX_OK && i < o->via.array.size; i++) {
-        char *token = object_string(&o->via.array.ptr[i]);
+        char *token = nx_read_cstring(&o->via.array.ptr[i]);
         code = token ? nx_context_add_capability(ctx, token) : NX_E_INVALID_ARGUMENT;
         free(token);
     }
@@ -324,8 +310,8 @@ static bool load_call(nx_logged_call_t *c, const msgpack_object *o)
         (f[3].type != MSGPACK_OBJECT_POSITIVE_INTEGER && f[3].type != MSGPACK_OBJECT_NEGATIVE_INTEGER) ||
         f[3].via.i64 < INT32_MIN || (f[3].type == MSGPACK_OBJECT_POSITIVE_INTEGER && f[3].via.u64 > INT32_MAX))
         return false;
-    c->interface = object_string(&f[0]);
-    c->function = object_string(&f[1]);
+    c->interface = nx_read_cstring(&f[0]);
+    c->function = nx_read_cstring(&f[1]);
     memcpy(c->input_digest, f[2].via.bin.ptr, NX_DIGEST_BYTES);
     c->ret = (int32_t)f[3].via.i64;
     c->outside = f[4].via.boolean;
@@ -344,10 +330,10 @@ static bool load_segment(nx_segment_log_t *s, const msgpack_object *o)
         !is_str_or_nil(&f[4]) || !is_bin_or_nil(&f[5]) || f[6].type != MSGPACK_OBJECT_ARRAY)
         return false;
     s->resumed = f[0].via.boolean;
-    s->resume_id = is_str(&f[1]) ? object_string(&f[1]) : NULL;
+    s->resume_id = is_str(&f[1]) ? nx_read_cstring(&f[1]) : NULL;
     s->resume_is_error = f[2].via.boolean;
     s->resume_value = bin_copy(&f[3], &s->resume_value_len);
-    s->resume_message = is_str(&f[4]) ? object_string(&f[4]) : NULL;
+    s->resume_message = is_str(&f[4]) ? nx_read_cstring(&f[4]) : NULL;
     s->result = bin_copy(&f[5], &s->result_len);
     if (s->resumed && !s->resume_id)
         return false;
@@ -384,9 +370,9 @@ nx_code_t nx_recording_load(const void *buf, size_t len, nx_recording_t **out)
          f[4].type == MSGPACK_OBJECT_BIN && is_bool(&f[5]) && f[6].type == MSGPACK_OBJECT_ARRAY &&
          f[6].via.array.size > 0;
     if (ok) {
-        rec->engine_id = object_string(&f[2]);
+        rec->engine_id = nx_read_cstring(&f[2]);
         /* the source as the bytes say: a U+0000 in it is refused, not cut */
-        rec->source = object_string(&f[3]);
+        rec->source = nx_read_cstring(&f[3]);
         rec->source_len = rec->source ? f[3].via.str.size : 0;
         rec->context = bin_copy(&f[4], &rec->context_len);
         rec->ended = f[5].via.boolean;
