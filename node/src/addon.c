@@ -107,6 +107,16 @@ nxa_runtime_t *nxa_unwrap_runtime(napi_env env, napi_value v)
     return unwrap_tagged(env, v, &RUNTIME_TAG, "not a Nexus runtime object");
 }
 
+nxa_runtime_t *nxa_unwrap_live_runtime(napi_env env, napi_value v)
+{
+    nxa_runtime_t *o = nxa_unwrap_runtime(env, v);
+    if (o && (o->closing || !o->rt)) {
+        nxa_throw(env, "SHUT_DOWN", "the runtime is shut down");
+        return NULL;
+    }
+    return o;
+}
+
 static bool read_config(napi_env env, napi_value config, nx_config_t *cfg, char **cache_dir)
 {
     *cache_dir = NULL;
@@ -258,16 +268,6 @@ nxa_handler_t *nxa_unwrap_handler(napi_env env, napi_value v)
 
 /* ---- synchronous calls ----------------------------------------------------------------- */
 
-static nx_runtime_t *live_runtime(napi_env env, nxa_runtime_t *o)
-{
-    if (!o)
-        return NULL;
-    if (o->closing || !o->rt) {
-        nxa_throw(env, "SHUT_DOWN", "the runtime is shut down");
-        return NULL;
-    }
-    return o->rt;
-}
 
 /* registerExtension(runtime, name, methods: string[]) -> undefined.
  * Registered without a callback: every call is deferred (the execution
@@ -277,9 +277,10 @@ static napi_value register_extension(napi_env env, napi_callback_info info)
     napi_value argv[3];
     if (!nxa_args(env, info, 3, argv))
         return NULL;
-    nx_runtime_t *rt = live_runtime(env, nxa_unwrap_runtime(env, argv[0]));
-    if (!rt)
+    nxa_runtime_t *o = nxa_unwrap_live_runtime(env, argv[0]);
+    if (!o)
         return NULL;
+    nx_runtime_t *rt = o->rt;
     bool is_array = false;
     uint32_t n = 0;
     if (!NXA_OK(env, napi_is_array(env, argv[2], &is_array)))

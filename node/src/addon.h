@@ -122,6 +122,9 @@ bool nxa_set_string(napi_env env, napi_value obj, const char *name, const char *
  * INVALID_ARGUMENT and returns NULL when v is something else. */
 nxa_runtime_t *nxa_unwrap_runtime(napi_env env, napi_value v);
 nxa_handler_t *nxa_unwrap_handler(napi_env env, napi_value v);
+/* nxa_unwrap_runtime, and throws SHUT_DOWN (NULL) if the runtime is shut
+ * down or closing: every call that uses it checks this. */
+nxa_runtime_t *nxa_unwrap_live_runtime(napi_env env, napi_value v);
 /* A new JS object owning handler (compiled by the runtime with serial).
  * On failure frees handler, throws and returns NULL. */
 napi_value nxa_wrap_handler(napi_env env, nx_handler_t *handler, uint64_t serial);

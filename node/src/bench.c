@@ -30,12 +30,9 @@ static uint64_t now_ns(void)
 static bool read_input(napi_env env, napi_value *argv, bench_input_t *in)
 {
     memset(in, 0, sizeof *in);
-    nxa_runtime_t *o = nxa_unwrap_runtime(env, argv[0]);
-    if (!o || !o->rt || o->closing) {
-        if (o)
-            nxa_throw(env, "SHUT_DOWN", "the runtime is shut down");
+    nxa_runtime_t *o = nxa_unwrap_live_runtime(env, argv[0]);
+    if (!o)
         return false;
-    }
     in->rt = o->rt;
     if (!(in->source = nxa_string(env, argv[1], "code", &in->source_len)) || nx_context_create(&in->ctx) != NX_OK)
         return false;

@@ -226,13 +226,9 @@ napi_value nxa_register_interface(napi_env env, napi_callback_info info)
     napi_value argv[4];
     if (!nxa_args(env, info, 4, argv))
         return NULL;
-    nxa_runtime_t *o = nxa_unwrap_runtime(env, argv[0]);
+    nxa_runtime_t *o = nxa_unwrap_live_runtime(env, argv[0]);
     if (!o)
         return NULL;
-    if (o->closing || !o->rt) {
-        nxa_throw(env, "SHUT_DOWN", "the runtime is shut down");
-        return NULL;
-    }
     uint32_t n = 0;
     bool is_array = false;
     if (!NXA_OK(env, napi_is_array(env, argv[2], &is_array)))

@@ -144,13 +144,9 @@ napi_value nxa_set_interceptor(napi_env env, napi_callback_info info)
     napi_value argv[2];
     if (!nxa_args(env, info, 2, argv))
         return NULL;
-    nxa_runtime_t *o = nxa_unwrap_runtime(env, argv[0]);
+    nxa_runtime_t *o = nxa_unwrap_live_runtime(env, argv[0]);
     if (!o)
         return NULL;
-    if (o->closing || !o->rt) {
-        nxa_throw(env, "SHUT_DOWN", "the runtime is shut down");
-        return NULL;
-    }
     bool nullish;
     if (!nxa_is_nullish(env, argv[1], &nullish))
         return NULL;
