@@ -39,33 +39,18 @@ export interface SuspensionStoreOptions {
   timeoutMs?: number;
 }
 
-/** Runtime configuration; omitted fields keep the C library's defaults. All integers but the suspension options. */
-export interface NexusConfig {
-  /** Sandboxes alive at once, running or suspended (64). Also the number of executions in progress at once. */
-  maxInstances?: number;
-  /** Sandboxes created at start (2). */
-  prewarmInstances?: number;
-  /** Wait for a free sandbox, then RESOURCE_LIMIT (1000). */
-  acquireTimeoutMs?: number;
+/**
+ * An execution's limits. In NexusConfig they are the runtime's defaults
+ * (omitted: the C library's); in context.limits one execution's (absent or
+ * 0: the runtime's default).
+ */
+export interface ExecutionLimits {
   /**
-   * A suspension handed to the caller (an extension registered without a
-   * handler) waits this long for resumeHandler, then is cancelled (60000).
-   * Calls answered by JS extension handlers are bounded by deadlineMs only.
-   * With a suspensionStore it is the store's expiry (Redis PX) of every
-   * suspended execution, JS-served calls' waits included: keep it at least
-   * deadlineMs.
-   */
-  suspensionTtlMs?: number;
-  /**
-   * Default overall deadline of an execution, from the call to its final
+   * Overall deadline of an execution, from the call to its final
    * result, extension waits included (60000). When it passes the promise
    * resolves with a `TIMEOUT` error result and the execution is cancelled.
    */
   deadlineMs?: number;
-  /** In-memory bytecode cache size (64 MiB). */
-  cacheMaxBytes?: number;
-  /** On-disk bytecode cache directory; none by default. */
-  cacheDir?: string | null;
   /** Wall-clock limit of each run in the sandbox (execute or resume) (5000). */
   timeoutMs?: number;
   /** Guest memory cap, 4..4096 (64). */
@@ -92,6 +77,29 @@ export interface NexusConfig {
    * cannot catch. Counts are deterministic, unlike the time limits.
    */
   maxInstructions?: number;
+}
+
+/** Runtime configuration; omitted fields keep the C library's defaults. All integers but the suspension options. */
+export interface NexusConfig extends ExecutionLimits {
+  /** Sandboxes alive at once, running or suspended (64). Also the number of executions in progress at once. */
+  maxInstances?: number;
+  /** Sandboxes created at start (2). */
+  prewarmInstances?: number;
+  /** Wait for a free sandbox, then RESOURCE_LIMIT (1000). */
+  acquireTimeoutMs?: number;
+  /**
+   * A suspension handed to the caller (an extension registered without a
+   * handler) waits this long for resumeHandler, then is cancelled (60000).
+   * Calls answered by JS extension handlers are bounded by deadlineMs only.
+   * With a suspensionStore it is the store's expiry (Redis PX) of every
+   * suspended execution, JS-served calls' waits included: keep it at least
+   * deadlineMs.
+   */
+  suspensionTtlMs?: number;
+  /** In-memory bytecode cache size (64 MiB). */
+  cacheMaxBytes?: number;
+  /** On-disk bytecode cache directory; none by default. */
+  cacheDir?: string | null;
   /**
    * The key suspended executions are sealed with (HMAC-SHA256) when they
    * leave the process: 16 to 64 bytes (a string: its UTF-8). The same on
@@ -107,23 +115,6 @@ export interface NexusConfig {
    * Without one they wait in memory, as before.
    */
   suspensionStore?: SuspensionStoreOptions;
-}
-
-/** One execution's limits; absent or 0: the runtime's default. */
-export interface ExecutionLimits {
-  /** Overall deadline, extension waits included (see NexusConfig.deadlineMs). */
-  deadlineMs?: number;
-  timeoutMs?: number;
-  memoryLimitMb?: number;
-  maxHostCalls?: number;
-  maxValueBytes?: number;
-  maxLogBytes?: number;
-  maxEvents?: number;
-  maxViewCommands?: number;
-  maxLogs?: number;
-  maxStateKeys?: number;
-  maxOutputBytes?: number;
-  maxInstructions?: number;
 }
 
 /**
